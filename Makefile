@@ -1,0 +1,41 @@
+# `make run` sets everything up and serves the site; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DEBUG ?= true
+
+.PHONY: run setup test lint migrate static-vendor clean
+
+run: setup
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+setup: $(VENV)/.installed static/vendor/.installed migrate
+
+# Reinstalled only when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Front-end libraries come from the npm registry (package-lock.json), copied into static/vendor.
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap
+	cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js static/vendor/bootstrap/
+	touch $@
+
+migrate: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: $(VENV)/.installed static/vendor/.installed lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

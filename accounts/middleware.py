@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.cache import cache
+
+
+class LastSeenMiddleware:
+    """Updates request.user.last_seen at most once per LAST_SEEN_INTERVAL.
+
+    A cache key per member remembers the last write, so a plain page view does
+    not write to the database (the cache is shared by all web processes)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            # cache.add only succeeds when the key is absent: one write per interval.
+            if cache.add(f"last-seen:{user.pk}", 1, timeout=settings.LAST_SEEN_INTERVAL):
+                user.touch_last_seen()
+        return self.get_response(request)

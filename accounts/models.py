@@ -1,0 +1,108 @@
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def count_of(queryset, field: str):
+    """A correlated COUNT(*) of `queryset` rows whose `field` is the outer row:
+    one query for a whole list of members instead of one per member."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("*")).values("n")
+        ),
+        0,
+    )
+
+
+class UserQuerySet(models.QuerySet):
+    def with_follow_counts(self):
+        return self.annotate(
+            follower_count=count_of(Follow.objects.all(), "followed"),
+            following_count=count_of(Follow.objects.all(), "follower"),
+        )
+
+    def with_is_followed_by(self, user):
+        """Annotate whether `user` follows each member (False for anonymous)."""
+        if not user.is_authenticated:
+            return self.annotate(is_followed=models.Value(False))
+        return self.annotate(is_followed=Exists(Follow.objects.filter(follower=user, followed=OuterRef("pk"))))
+
+
+class MemberManager(UserManager.from_queryset(UserQuerySet)):
+    def get_by_natural_key(self, username):
+        # Log-in by username ignores case, matching the uniqueness rule.
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    about_me = models.CharField(_("about me"), max_length=140, blank=True)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    last_message_read_time = models.DateTimeField(null=True, blank=True)
+
+    objects = MemberManager()
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_message=_("This username is taken."),
+            ),
+            # Blank emails (e.g. a createsuperuser without one) may repeat; real ones may not.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=_("This email address is already in use."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.username
+
+    def get_absolute_url(self):
+        return reverse("posts:user", args=[self.username])
+
+    def avatar_url(self, size: int = 80) -> str:
+        digest = hashlib.md5(self.email.strip().lower().encode(), usedforsecurity=False).hexdigest()
+        if settings.GRAVATAR_ENABLED:
+            return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
+        return self.local_avatar_url()
+
+    def local_avatar_url(self) -> str:
+        return reverse("accounts:identicon", args=[self.username])
+
+    def is_following(self, other) -> bool:
+        return Follow.objects.filter(follower=self, followed=other).exists()
+
+    def touch_last_seen(self):
+        """Record a visit; callers limit how often this runs (see LastSeenMiddleware)."""
+        now = timezone.now()
+        type(self).objects.filter(pk=self.pk).update(last_seen=now)
+        self.last_seen = now
+
+
+class Follow(models.Model):
+    follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_set")
+    followed = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follower_set")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followed"], name="accounts_follow_unique_pair"),
+            models.CheckConstraint(condition=~Q(follower=models.F("followed")), name="accounts_follow_not_self"),
+        ]
+        # The unique pair indexes follower-first; this one serves "who follows X".
+        indexes = [models.Index(fields=["followed", "follower"], name="accounts_follow_followed_idx")]
+
+    def __str__(self):
+        return f"{self.follower} → {self.followed}"

@@ -1,0 +1,20 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Say something"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("What's happening?"), "data-counter": "post-counter"}),
+        error_messages={"required": _("Your post is empty.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when the form is built, not at import, so the setting can change.
+        limit = settings.POST_MAX_LENGTH
+        field = self.fields["body"]
+        field.max_length = limit
+        field.validators.append(forms.fields.validators.MaxLengthValidator(limit))
+        field.widget.attrs["maxlength"] = limit

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from posts import views
+
+app_name = "posts"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("explore/", views.explore, name="explore"),
+    path("user/<str:username>/", views.user_detail, name="user"),
+]

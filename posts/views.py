@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import User, count_of
+from posts.forms import PostForm
+from posts.models import Post
+from posts.services import post_create
+
+
+def _page_of(request, queryset):
+    # get_page turns "abc" into page 1 and 99999 into the last page: never a 500.
+    return Paginator(queryset, settings.POSTS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home(request):
+    form = PostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        post_create(author=request.user, body=form.cleaned_data["body"])
+        messages.success(request, _("Your post is now live!"))
+        return redirect("posts:home")
+    page = _page_of(request, Post.objects.timeline_for(request.user))
+    return render(request, "posts/timeline.html", {"form": form, "page": page, "title": _("Home"), "tab": "home"})
+
+
+@login_required
+@require_GET
+def explore(request):
+    page = _page_of(request, Post.objects.visible().newest_first())
+    return render(request, "posts/timeline.html", {"page": page, "title": _("Explore"), "tab": "explore"})
+
+
+@login_required
+@require_GET
+def user_detail(request, username):
+    members = (
+        User.objects.filter(is_active=True)
+        .with_follow_counts()
+        .with_is_followed_by(request.user)
+        .annotate(post_count=count_of(Post.objects.all(), "author"))
+    )
+    member = get_object_or_404(members, username__iexact=username)
+    page = _page_of(request, Post.objects.by_author(member))
+    return render(request, "posts/user_detail.html", {"member": member, "page": page, "tab": "profile"})
