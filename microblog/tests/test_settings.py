@@ -1,0 +1,93 @@
+"""Start-up configuration: read in a fresh interpreter, as a deployment would."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "DJANGO_SETTINGS_MODULE": "microblog.settings",
+    "DATA_DIR": "/tmp/microblog-settings-test",
+}
+
+
+def load_settings(tmp_path, print_expr="''", **env):
+    """Import the settings in a subprocess with exactly `env`; return (exit code, output)."""
+    code = f"import django; django.setup(); from django.conf import settings as s; print({print_expr})"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**BASE_ENV, "DATA_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.returncode, (result.stdout + result.stderr).strip()
+
+
+PROD = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "microblog.example.com"}
+
+
+def test_debug_is_off_unless_set(tmp_path):
+    code, out = load_settings(tmp_path, "s.DEBUG", **PROD)
+    assert code == 0, out
+    assert out.splitlines()[-1] == "False"
+
+
+def test_a_missing_secret_key_stops_start_up_with_debug_off(tmp_path):
+    code, out = load_settings(tmp_path, ALLOWED_HOSTS="microblog.example.com")
+    assert code != 0
+    assert "SECRET_KEY is not set" in out
+
+
+def test_missing_allowed_hosts_stops_start_up_with_debug_off(tmp_path):
+    code, out = load_settings(tmp_path, SECRET_KEY="x" * 50)
+    assert code != 0
+    assert "ALLOWED_HOSTS is not set" in out
+
+
+def test_a_typo_in_a_boolean_is_an_error_not_false(tmp_path):
+    code, out = load_settings(tmp_path, DEBUG="ture", **PROD)
+    assert code != 0
+    assert "DEBUG='ture' is not a boolean" in out
+
+
+def test_debug_runs_with_embedded_defaults(tmp_path):
+    code, out = load_settings(
+        tmp_path, "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND", DEBUG="true"
+    )
+    assert code == 0, out
+    assert "sqlite3" in out and "FileBasedCache" in out and "console" in out
+
+
+def test_services_are_chosen_by_environment_variables(tmp_path):
+    code, out = load_settings(
+        tmp_path,
+        "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND, s.EMAIL_HOST, s.ADMINS",
+        DATABASE_URL="postgres://u:p@db.internal:5432/microblog",
+        REDIS_URL="redis://cache.internal:6379/0",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
+        ADMINS="ops@example.com",
+        **PROD,
+    )
+    assert code == 0, out
+    assert "postgresql" in out and "RedisCache" in out and "smtp.EmailBackend" in out
+    assert "smtp.example.com" in out and "ops@example.com" in out
+
+
+def test_log_file_adds_a_rotating_handler(tmp_path):
+    log = tmp_path / "microblog.log"
+    code, out = load_settings(tmp_path, "s.LOGGING['handlers']['file']['class']", LOG_FILE=str(log), DEBUG="true")
+    assert code == 0, out
+    assert out.splitlines()[-1] == "logging.handlers.RotatingFileHandler"
+
+
+@pytest.mark.parametrize("value,expected", [("yes", True), ("0", False), ("Off", False), ("TRUE", True)])
+def test_booleans_accept_the_usual_spellings(value, expected, monkeypatch):
+    from microblog.settings import env_bool
+
+    monkeypatch.setenv("SOME_FLAG", value)
+    assert env_bool("SOME_FLAG", not expected) is expected
