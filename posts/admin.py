@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from posts.models import Post
 
@@ -14,6 +15,6 @@ class PostAdmin(admin.ModelAdmin):
     ordering = ["-created", "-id"]
     show_full_result_count = False  # a COUNT(*) over every post on each page is slow on big tables
 
-    @admin.display(description="body")
+    @admin.display(description=_("body"))
     def short_body(self, post):
         return post.body[:80]

@@ -20,7 +20,8 @@ def _page_of(request, queryset):
 @login_required
 @require_http_methods(["GET", "POST"])
 def home(request):
-    form = PostForm(request.POST or None)
+    # Not `request.POST or None`: a POST without a body field must still show "empty".
+    form = PostForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         post_create(author=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Your post is now live!"))

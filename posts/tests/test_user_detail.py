@@ -1,0 +1,166 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from posts.tests.factories import PostFactory
+
+
+def _url(username):
+    return reverse("posts:user", args=[username])
+
+
+def _text(response):
+    """The page as a reader sees it: no tags, whitespace collapsed."""
+    return re.sub(r"\s+", " ", strip_tags(response.text))
+
+
+def _shown(response):
+    return [post.pk for post in response.context["page"]]
+
+
+def test_it_lists_the_members_posts_newest_first(alice, charlie, bob_client):
+    now = timezone.now()
+    older = PostFactory(author=alice, created=now - timedelta(hours=2))
+    newer = PostFactory(author=alice, created=now - timedelta(hours=1))
+    PostFactory(author=charlie)
+
+    response = bob_client.get(_url("alice"))
+
+    assert response.status_code == 200
+    assert _shown(response) == [newer.pk, older.pk]
+
+
+def test_it_shows_counts_of_posts_followers_and_following(alice, bob, charlie_client):
+    PostFactory.create_batch(2, author=alice)
+
+    alice_page = _text(charlie_client.get(_url("alice")))
+    bob_page = _text(charlie_client.get(_url("bob")))
+
+    assert "2 posts 1 follower 0 following" in alice_page
+    assert "0 posts 0 followers 1 following" in bob_page
+
+
+def test_it_shows_when_the_member_was_last_seen(alice, bob_client):
+    alice.last_seen = timezone.now() - timedelta(hours=3)
+    alice.save()
+
+    response = bob_client.get(_url("alice"))
+
+    assert "Last seen 3 hours ago" in _text(response)
+
+
+def test_it_says_when_the_member_was_never_seen(alice, bob_client):
+    response = bob_client.get(_url("alice"))
+
+    assert "Not seen yet" in _text(response)
+
+
+def test_a_stranger_gets_a_follow_button(alice, charlie_client):
+    response = charlie_client.get(_url("alice"))
+
+    assert f'action="{reverse("accounts:follow", args=["alice"])}"' in response.text
+    assert reverse("accounts:unfollow", args=["alice"]) not in response.text
+
+
+def test_a_follower_gets_an_unfollow_button(alice, bob_client):
+    response = bob_client.get(_url("alice"))
+
+    assert f'action="{reverse("accounts:unfollow", args=["alice"])}"' in response.text
+    assert reverse("accounts:follow", args=["alice"]) not in response.text
+
+
+def test_members_get_an_edit_link_on_their_own_profile(alice_client):
+    response = alice_client.get(_url("alice"))
+
+    assert f'href="{reverse("accounts:profile-edit")}"' in response.text
+    assert reverse("accounts:follow", args=["alice"]) not in response.text
+    assert reverse("accounts:unfollow", args=["alice"]) not in response.text
+
+
+def test_other_members_get_no_edit_link(alice, bob_client):
+    response = bob_client.get(_url("alice"))
+
+    assert reverse("accounts:profile-edit") not in response.text
+
+
+def test_the_username_ignores_case(alice, bob_client):
+    response = bob_client.get(_url("ALICE"))
+
+    assert response.status_code == 200
+    assert response.context["member"] == alice
+
+
+def test_an_unknown_member_is_not_found(bob_client):
+    response = bob_client.get(_url("nobody"))
+
+    assert response.status_code == 404
+
+
+def test_a_deactivated_member_is_not_found(alice, bob_client):
+    alice.is_active = False
+    alice.save()
+
+    response = bob_client.get(_url("alice"))
+
+    assert response.status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(alice, client):
+    response = client.get(_url("alice"))
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('account_login')}?next={_url('alice')}"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_only_get_is_allowed(alice, bob_client, method):
+    response = getattr(bob_client, method)(_url("alice"))
+
+    assert response.status_code == 405
+
+
+def test_about_me_is_escaped(alice, bob_client):
+    alice.about_me = "<script>alert(1)</script>"
+    alice.save()
+
+    response = bob_client.get(_url("alice"))
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+    assert "<script>alert(1)" not in response.text
+
+
+def test_post_body_is_escaped(alice, bob_client):
+    PostFactory(author=alice, body="<b>bold</b>")
+
+    response = bob_client.get(_url("alice"))
+
+    assert "&lt;b&gt;bold&lt;/b&gt;" in response.text
+
+
+def test_the_page_size_comes_from_the_setting(settings, alice, bob_client):
+    settings.POSTS_PER_PAGE = 2
+    now = timezone.now()
+    oldest, middle, newest = (PostFactory(author=alice, created=now - timedelta(hours=h)) for h in (3, 2, 1))
+
+    first_page = bob_client.get(_url("alice"))
+    second_page = bob_client.get(_url("alice"), {"page": 2})
+
+    assert _shown(first_page) == [newest.pk, middle.pk]
+    assert _shown(second_page) == [oldest.pk]
+    # The counts cover every post, not just the page.
+    assert "3 posts" in _text(second_page)
+
+
+@pytest.mark.parametrize(("page", "expected"), [("abc", 1), ("99999", 2), ("-1", 2), ("0", 2)])
+def test_a_bad_page_number_shows_a_real_page(settings, alice, bob_client, page, expected):
+    settings.POSTS_PER_PAGE = 1
+    PostFactory.create_batch(2, author=alice)
+
+    response = bob_client.get(_url("alice"), {"page": page})
+
+    assert response.status_code == 200
+    assert response.context["page"].number == expected
