@@ -1,5 +1,6 @@
 from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import get_adapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.validators import MinLengthValidator
 from django.utils.translation import gettext_lazy as _
@@ -35,3 +36,11 @@ class ProfileForm(forms.ModelForm):
         if User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("This username is taken."), code="unique")
         return username
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login form, with a label that says both names work."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Username or email")

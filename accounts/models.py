@@ -24,8 +24,9 @@ def count_of(queryset, field: str):
 class UserQuerySet(models.QuerySet):
     def with_follow_counts(self):
         return self.annotate(
-            follower_count=count_of(Follow.objects.all(), "followed"),
-            following_count=count_of(Follow.objects.all(), "follower"),
+            # Deactivated members vanish from the site, so they are not counted either.
+            follower_count=count_of(Follow.objects.filter(follower__is_active=True), "followed"),
+            following_count=count_of(Follow.objects.filter(followed__is_active=True), "follower"),
         )
 
     def with_is_followed_by(self, user):

@@ -31,7 +31,8 @@ def _back_to(request, member):
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
-    return redirect(member)
+    # A deactivated member's profile is a 404; go home rather than there.
+    return redirect(member if member.is_active else "posts:home")
 
 
 @login_required

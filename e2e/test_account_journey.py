@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 def log_in(page, site, login, password):
     page.goto(f"{site}/accounts/login/")
-    page.get_by_placeholder("Username or email").fill(login)
+    page.get_by_label("Username or email").fill(login)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
 

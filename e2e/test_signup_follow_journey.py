@@ -31,7 +31,7 @@ def test_a_new_member_posts_and_a_follower_sees_it_at_home(site, page, shot):
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
-    page.get_by_placeholder("Username or email").fill("bob")
+    page.get_by_label("Username or email").fill("bob")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="Hi, bob!")).to_be_visible()
@@ -55,7 +55,7 @@ def test_the_navbar_collapses_on_a_phone(site, page, shot):
     UserFactory(username="bob", email="bob@example.com")
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(f"{site}/accounts/login/")
-    page.get_by_placeholder("Username or email").fill("bob@example.com")
+    page.get_by_label("Username or email").fill("bob@example.com")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="Hi, bob!")).to_be_visible()

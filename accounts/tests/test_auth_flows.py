@@ -180,3 +180,8 @@ def test_a_reset_for_an_unknown_email_gives_the_same_answer(alice, client):
 
     assert unknown.redirect_chain == known.redirect_chain
     assert unknown.content == known.content
+
+
+def test_the_login_form_says_username_or_email(client):
+    response = client.get(reverse("account_login"))
+    assert response.context["form"].fields["login"].label == "Username or email"

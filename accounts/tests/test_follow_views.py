@@ -134,3 +134,11 @@ def test_it_refuses_an_unfollow_without_csrf_token(alice, bob):
 
     assert response.status_code == 403
     assert Follow.objects.filter(follower=bob, followed=alice).exists()
+
+
+def test_unfollowing_a_deactivated_member_goes_home_not_to_a_404(bob_client, alice):
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    response = bob_client.post("/user/alice/unfollow/")
+    assert response.status_code == 302
+    assert response["Location"] == "/"

@@ -83,3 +83,12 @@ def test_with_is_followed_by_marks_nobody_for_an_anonymous_visitor(alice, bob):
     followed = dict(User.objects.with_is_followed_by(AnonymousUser()).values_list("username", "is_followed"))
 
     assert followed == {"alice": False, "bob": False}
+
+
+def test_follow_counts_leave_out_deactivated_members(alice, bob, charlie):
+    Follow.objects.create(follower=charlie, followed=alice)
+    Follow.objects.create(follower=alice, followed=charlie)
+    charlie.is_active = False
+    charlie.save(update_fields=["is_active"])
+    counted = User.objects.with_follow_counts().get(pk=alice.pk)
+    assert (counted.follower_count, counted.following_count) == (1, 0)

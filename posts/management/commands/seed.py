@@ -1,0 +1,416 @@
+"""manage.py seed: fill a development database with realistic demo members,
+posts and follows, quickly (bulk inserts inside one transaction).
+
+Needs only the runtime requirements: the text comes from the word lists below
+and a seeded random.Random, so the same --seed gives the same names and posts."""
+
+import itertools
+import random
+import re
+import string
+import time
+from datetime import datetime, timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Follow, User
+from posts.models import Post
+
+DEMO_PASSWORD = "microblog-demo"
+EMAIL_DOMAIN = "example.com"
+DEFAULT_FOLLOWS = 10
+# Seeded usernames look like "olivia_17": the number keeps them unique across runs.
+SEEDED_NAME = re.compile(r"^[a-z]+_([0-9]+)$", re.IGNORECASE)
+# Django lowers this where the database caps query parameters (SQLite: 999 per query).
+BATCH_SIZE = 1000
+# Rows built in memory at a time, and how often progress is reported.
+CHUNK = 10_000
+# Share of seeded members who fill in "about me".
+ABOUT_ME_SHARE = 0.6
+HASHTAG_SHARE = 0.15
+
+FIRST_NAMES = (
+    "Olivia Liam Emma Noah Amelia Oliver Ava Elijah Sophia Lucas Mia Mateo Isabella Levi Aisha Omar Yuki Hiro "
+    "Priya Arjun Chloe Ethan Grace Samuel Zoe Daniel Lily Jack Nora Leo Hannah Owen Ella Henry Maya Felix Ines "
+    "Tomas Freya Oscar Clara Hugo Alice Jonas Lena Marco Sofia Diego Lucia Pablo Elena Ivan Anya Kwame Amara "
+    "Tariq Leila Chen Mei Kenji Sana Ravi Nina Erik Astrid Finn Ruby Max Iris Theo Jade Adam Rosa Ben Julia"
+).split()
+LAST_NAMES = (
+    "Smith Garcia Müller Rossi Dubois Kowalski Nguyen Kim Patel Okafor Silva Jensen Novak Ivanova Tanaka Cohen "
+    "Murphy Johansson Fischer Moreau Costa Hernandez Lopez Brown Wilson Taylor Anderson Martin Schmidt Bianchi "
+    "Andersen Nowak Yilmaz Sato Chen Wang Singh Khan Mensah Ali Haddad Larsen Berg Walsh Byrne Kelly Reyes Ortiz "
+    "Romero Santos Ferreira Weber Wagner Becker Hoffmann Lindqvist Virtanen Horvat"
+).split()
+
+# Word lists, comma separated to keep them compact.
+WORDS = {
+    "food": (
+        "ramen, sourdough, lemon tart, pho, banana bread, shakshuka, pad thai, lentil soup, falafel, sushi, "
+        "green curry, mushroom risotto, pizza, cheesecake, apple pie, carrot cake, miso soup, paella, bibimbap, "
+        "goulash, hummus"
+    ).split(", "),
+    "drink": (
+        "coffee, green tea, hot chocolate, chai, mint tea, cold brew, iced tea, rooibos, matcha, espresso, "
+        "black tea, decaf"
+    ).split(", "),
+    "place": (
+        "the park, the library, the office, the station, the farmers market, the beach, the old bridge, "
+        "the bookshop on the corner, the gym, the harbour, the town square, the museum, the lake, the bakery, "
+        "the community garden, the swimming pool"
+    ).split(", "),
+    "city": (
+        "Lisbon, Berlin, Toronto, Melbourne, Kyoto, Nairobi, Dublin, Austin, Oslo, Edinburgh, Seoul, Montreal, "
+        "Cape Town, Porto, Wellington, Valencia, Krakow, Bristol, Denver"
+    ).split(", "),
+    "activity": (
+        "a long run, a ten mile bike ride, the morning yoga class, reading in the sun, repotting my plants, "
+        "a board game night, baking bread, cleaning the garage, a walk by the river, painting the spare room, "
+        "learning the guitar, a swim in the lake, fixing my bike, a marathon study session, "
+        "batch cooking for the week, sorting old photos, a climbing session, writing letters"
+    ).split(", "),
+    "feeling": (
+        "great, exhausted, oddly calm, so proud, ready for a nap, inspired, a bit sore, happy, grateful, "
+        "surprisingly awake, very relaxed"
+    ).split(", "),
+    "adj": (
+        "amazing, terrible, underrated, overrated, lovely, strange, wonderful, chaotic, peaceful, brilliant, "
+        "confusing, delightful"
+    ).split(", "),
+    "time": (
+        "this morning, last night, yesterday, on Sunday, after work, at lunch, earlier today, this weekend, "
+        "just now, over the holidays"
+    ).split(", "),
+    "later": "tomorrow, this weekend, on Friday, tonight, next month, in the spring".split(", "),
+    "thing": (
+        "my new keyboard, the neighbour's cat, this podcast, the new café, my sourdough starter, "
+        "the train schedule, my to-do list, this album, the sunset, our tiny garden, the office printer, "
+        "my old camera, the group chat, my reading list"
+    ).split(", "),
+    "topic": (
+        "photography, climate, open source, gardening, urban cycling, jazz, board games, astronomy, cooking, "
+        "history, running, birdwatching, typography, chess, science fiction, python, coffee, travel, architecture, "
+        "poetry"
+    ).split(", "),
+    "verdict": [
+        "Ten out of ten.",
+        "Would do it again.",
+        "Never again.",
+        "Highly recommended.",
+        "Not bad at all.",
+        "Still thinking about it.",
+        "Worth every minute.",
+        "Mixed feelings.",
+    ],
+    "weather": "sunny, raining, foggy, freezing, windy, warm, snowing, grey".split(", "),
+    "number": "two, three, four, five, six, ten".split(", "),
+    "day": [str(n) for n in range(2, 101)],
+    "role": (
+        "Coffee drinker, Software developer, Teacher, Amateur baker, Nurse, Student, Designer, Runner, Librarian, "
+        "Gardener, Photographer, Parent of two, Retired engineer, Musician, Writer, Cyclist"
+    ).split(", "),
+}
+
+POST_SENTENCES = [
+    "Just finished {activity} and I feel {feeling}.",
+    "{time} I tried {food} at a place near {place}. {verdict}",
+    "Does anyone have tips for getting into {topic}?",
+    "It is {weather} in {city} again.",
+    "Can't believe how {adj} {thing} is.",
+    "{time} it was just me, {thing} and a cup of {drink}.",
+    "Hot take: {food} is {adj}.",
+    "Reading a great book about {topic}. Slowly, but I am enjoying it.",
+    "{drink} first, questions later.",
+    "Who else is going to {place} {later}?",
+    "Finally booked a trip to {city}!",
+    "Note to self: {activity} is more fun with friends.",
+    "My weekend plan: {activity}, {food}, and an early night.",
+    "Thinking about starting a blog about {topic}.",
+    "{thing} made my day.",
+    "The queue at {place} was {adj} {time}.",
+    "Three things I love: {drink}, {topic}, and {food}.",
+    "Back from {city}. Had {food} there and it was {adj}.",
+    "Trying to learn more about {topic} this year.",
+    "Quick reminder to drink some water and take a break.",
+    "Is it just me, or is {thing} getting more {adj} every week?",
+    "{time}: {activity}. Now: {drink} and a nap.",
+    "Somebody left {food} in the office kitchen and it was {adj}.",
+    "I spent {number} hours on {activity} and regret nothing.",
+    "Any recommendations for {food} in {city}?",
+    "Day {day} of {activity}. Still going.",
+    "It is {weather} here, perfect for {activity}.",
+    "Met an old friend at {place} {time}. Good times.",
+    "Small win: {thing} finally works again.",
+    "If you are in {city} {later}, the {topic} meetup is worth it.",
+    "{thing} is the best thing that happened to me this week.",
+    "Learned something new about {topic} today.",
+    "Why is {food} so hard to get right at home?",
+    "Watching the sunset from {place}. No filter needed.",
+    "Can recommend {activity} if you need to clear your head.",
+    "Monday again. {drink}, please.",
+    "Still not sure what to think about {thing}.",
+    "Anyone else listening to podcasts about {topic}?",
+    "Ok.",
+    "{verdict}",
+]
+ABOUT_ME = [
+    "{role} from {city}.",
+    "{role} in {city}. Mostly posting about {topic} and {food}.",
+    "I like {topic}, {food} and good {drink}.",
+    "{role}. Opinions are my own.",
+    "{role} with a soft spot for {food}.",
+    "Learning {topic} one day at a time.",
+    "Based in {city}. Ask me about {topic}.",
+]
+
+
+class TextGenerator:
+    """Short English sentences from templates; all randomness comes from `rng`."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        # Parse each template once: (template, [(slot, word list), ...]).
+        self.sentences = [self._compile(t) for t in POST_SENTENCES]
+        self.about_me_templates = [self._compile(t) for t in ABOUT_ME]
+
+    @staticmethod
+    def _compile(template: str):
+        slots = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+        return template, [(slot, WORDS[slot]) for slot in slots]
+
+    def _fill(self, compiled) -> str:
+        template, slots = compiled
+        text = template.format(**{slot: self.rng.choice(words) for slot, words in slots})
+        return text[0].upper() + text[1:]
+
+    def post_body(self, max_length: int) -> str:
+        # Mostly one sentence, sometimes two or three: bodies of varied length.
+        count = self.rng.choices((1, 2, 3), weights=(55, 33, 12))[0]
+        body = self._fill(self.rng.choice(self.sentences))
+        for _ in range(count - 1):
+            sentence = self._fill(self.rng.choice(self.sentences))
+            if len(body) + 1 + len(sentence) <= max_length:
+                body = f"{body} {sentence}"
+        if self.rng.random() < HASHTAG_SHARE:
+            tag = " #" + self.rng.choice(WORDS["topic"]).replace(" ", "")
+            if len(body) + len(tag) <= max_length:
+                body += tag
+        return body[:max_length]
+
+    def about_me(self, max_length: int) -> str:
+        return self._fill(self.rng.choice(self.about_me_templates))[:max_length]
+
+
+def next_member_number() -> int:
+    """One more than the highest number in a seeded-looking username or email
+    ("olivia_17", "olivia_17@example.com"), so that a second run adds members
+    with new names instead of colliding with the first run's."""
+    usernames = User.objects.filter(username__regex=r"^[A-Za-z]+_[0-9]+$").values_list("username", flat=True)
+    suffix = "@" + EMAIL_DOMAIN
+    emails = itertools.chain(
+        User.objects.filter(email__iendswith=suffix).values_list("email", flat=True),
+        EmailAddress.objects.filter(email__iendswith=suffix).values_list("email", flat=True),
+    )
+    names = itertools.chain(usernames, (email[: -len(suffix)] for email in emails))
+    numbers = (int(match[1]) for name in names if (match := SEEDED_NAME.match(name)))
+    return max(numbers, default=0) + 1
+
+
+def random_between(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    return start + (end - start) * rng.random()
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with demo members, posts and follows (development only). "
+        "Running it again adds more members with new names."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--users",
+            type=int,
+            default=100,
+            help="New members to create (default 100). Posts and follows go to them; with 0, to the existing members.",
+        )
+        parser.add_argument(
+            "--posts", type=int, default=2000, help="Posts to write, spread over the last year (default 2000)."
+        )
+        parser.add_argument(
+            "--follows",
+            type=int,
+            default=None,
+            help=f"How many distinct others each member follows (default {DEFAULT_FOLLOWS}, "
+            "or fewer when there are not enough members).",
+        )
+        parser.add_argument("--seed", type=int, default=None, help="Random seed: the same seed gives the same text.")
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off. Never do this on a production database."
+        )
+
+    def handle(self, *, users, posts, follows, seed, force, verbosity, **options):
+        self.verbosity = verbosity
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off, so this may be a production database: seed refuses to fill it with demo data. "
+                "Set DEBUG=true, or pass --force if you really mean it."
+            )
+        for flag, value in (("--users", users), ("--posts", posts), ("--follows", follows)):
+            if value is not None and value < 0:
+                raise CommandError(f"{flag} must be zero or more, not {value}.")
+
+        started = time.perf_counter()
+        if seed is None:
+            seed = random.SystemRandom().randrange(2**32)
+        rng = random.Random(seed)
+        text = TextGenerator(rng)
+        now = timezone.now()
+
+        with transaction.atomic():
+            if users:
+                joined = [now - timedelta(days=365) * rng.random() ** 0.5 - timedelta(days=1) for _ in range(users)]
+                pks = None
+            else:
+                existing = list(User.objects.filter(is_active=True).order_by("pk").values_list("pk", "date_joined"))
+                pks = [pk for pk, _ in existing]
+                joined = [date_joined for _, date_joined in existing]
+            members = len(joined)
+            follows = self._check_follows(follows, members, posts)
+
+            plan = self._plan_posts(rng, joined, posts, now)
+            if users:
+                last_active = list(joined)
+                for created, author in plan:  # plan is sorted, so each member ends with their latest post
+                    last_active[author] = created
+                last_seen = [random_between(rng, last, now) for last in last_active]
+                new_members = self._create_members(rng, text, joined, last_seen)
+                pks = [member.pk for member in new_members]
+            self._create_posts(text, plan, pks)
+            follow_count = self._create_follows(rng, pks, joined, follows, now, existing_members=not users)
+
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"Done in {elapsed:.1f} s: {users:,} new members, {posts:,} posts, {follow_count:,} follows "
+            f"(random seed {seed}; pass --seed {seed} to repeat the same text)."
+        )
+        self.stdout.write(f"Demo password: {DEMO_PASSWORD}")
+        if users:
+            self.stdout.write(f"Log in as {new_members[0].username} (or by email {new_members[0].email}).")
+
+    def log(self, message: str):
+        if self.verbosity >= 1:
+            self.stdout.write(message)
+
+    @staticmethod
+    def _check_follows(follows: int | None, members: int, posts: int) -> int:
+        if posts and not members:
+            raise CommandError("--posts needs members to write them, and there are none: pass --users N as well.")
+        if follows is None:
+            return min(DEFAULT_FOLLOWS, max(members - 1, 0))
+        if follows and follows >= members:
+            raise CommandError(
+                f"--follows {follows} is too many for {members} member(s): each member can follow at most "
+                f"{max(members - 1, 0)} others (never themself). Lower --follows or raise --users."
+            )
+        return follows
+
+    @staticmethod
+    def _plan_posts(rng: random.Random, joined: list[datetime], count: int, now: datetime):
+        """(created, author index) for every post, oldest first, so that ids grow with time as
+        on a real site. A few members write a lot and most write a little (log-normal weights);
+        nobody posts before joining, and nothing is older than a year."""
+        if not count:
+            return []
+        weights = itertools.accumulate(rng.lognormvariate(0, 1) for _ in joined)
+        authors = rng.choices(range(len(joined)), cum_weights=list(weights), k=count)
+        year_ago = now - timedelta(days=365)
+        plan = [(random_between(rng, max(joined[author], year_ago), now), author) for author in authors]
+        plan.sort()
+        return plan
+
+    def _create_members(self, rng, text, joined, last_seen) -> list[User]:
+        self.log(f"Creating {len(joined):,} members…")
+        # Hash once and share it: Argon2 for every member would take minutes. Identical hashes
+        # (same salt) are fine for demo accounts with a published password.
+        password = make_password(DEMO_PASSWORD)
+        about_me_length = User._meta.get_field("about_me").max_length
+        first_number = next_member_number()
+        members = []
+        for i, (date_joined, seen) in enumerate(zip(joined, last_seen, strict=True)):
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            username = f"{first.lower()}_{first_number + i}"
+            has_about_me = rng.random() < ABOUT_ME_SHARE
+            members.append(
+                User(
+                    username=username,
+                    email=f"{username}@{EMAIL_DOMAIN}",
+                    first_name=first,
+                    last_name=last,
+                    password=password,
+                    date_joined=date_joined,
+                    last_seen=seen,
+                    about_me=text.about_me(about_me_length) if has_about_me else "",
+                )
+            )
+        # SQLite (3.35+) and PostgreSQL return the new primary keys, which the posts need.
+        User.objects.bulk_create(members, batch_size=BATCH_SIZE)
+        # A verified address, as after a real sign-up: log-in works even with mandatory verification.
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=member, email=member.email, verified=True, primary=True) for member in members],
+            batch_size=BATCH_SIZE,
+        )
+        return members
+
+    def _create_posts(self, text: TextGenerator, plan, pks: list[int]):
+        if not plan:
+            return
+        max_length = settings.POST_MAX_LENGTH
+        self.log(f"Writing {len(plan):,} posts…")
+        for start in range(0, len(plan), CHUNK):
+            chunk = plan[start : start + CHUNK]
+            Post.objects.bulk_create(
+                # language stays '' ("unknown") until language detection runs on these posts.
+                [Post(author_id=pks[a], body=text.post_body(max_length), created=c, language="") for c, a in chunk],
+                batch_size=BATCH_SIZE,
+            )
+            self.log(f"  posts {start + len(chunk):,}/{len(plan):,}")
+
+    def _create_follows(self, rng, pks, joined, follows, now, *, existing_members: bool) -> int:
+        """Each member follows `follows` distinct others, chosen uniformly, never themself.
+        Among existing members, pairs that already exist are skipped (a member who
+        already follows almost everyone gets fewer new follows)."""
+        if not follows:
+            return 0
+        index = {pk: i for i, pk in enumerate(pks)}
+        already: dict[int, set[int]] = {}
+        if existing_members:
+            for follower, followed in Follow.objects.values_list("follower_id", "followed_id"):
+                if follower in index and followed in index:
+                    already.setdefault(index[follower], set()).add(index[followed])
+        self.log(f"Creating up to {follows * len(pks):,} follows…")
+        others = len(pks) - 1
+        batch, created = [], 0
+        for i in range(len(pks)):
+            taken = already.get(i, set())
+            # Sample from everyone but i (indices past i shift up by one); drawing len(taken)
+            # extra covers the ones dropped as already followed.
+            sample = rng.sample(range(others), min(others, follows + len(taken)))
+            targets = [j for j in (s + (s >= i) for s in sample) if j not in taken][:follows]
+            batch.extend(
+                Follow(
+                    follower_id=pks[i],
+                    followed_id=pks[j],
+                    created=random_between(rng, max(joined[i], joined[j]), now),
+                )
+                for j in targets
+            )
+            if len(batch) >= CHUNK or i == others:
+                Follow.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+                created += len(batch)
+                self.log(f"  follows {created:,}")
+                batch = []
+        return created
