@@ -6,7 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/edit/", views.profile_edit, name="profile-edit"),
-    path("user/<str:username>/follow/", views.follow, name="follow"),
-    path("user/<str:username>/unfollow/", views.unfollow, name="unfollow"),
-    path("user/<str:username>/identicon.svg", views.identicon, name="identicon"),
+    path("user/<username:username>/follow/", views.follow, name="follow"),
+    path("user/<username:username>/unfollow/", views.unfollow, name="unfollow"),
+    path("user/<username:username>/identicon.svg", views.identicon, name="identicon"),
 ]

@@ -7,5 +7,5 @@ app_name = "posts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("explore/", views.explore, name="explore"),
-    path("user/<str:username>/", views.user_detail, name="user"),
+    path("user/<username:username>/", views.user_detail, name="user"),
 ]
