@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 # Playwright's sync API keeps an event loop in the main thread; Django's ORM
 # refuses to run beside one unless told it is safe (it is: tests are sequential).
@@ -37,8 +38,30 @@ def shot(page):
     return take
 
 
+def pytest_collection_modifyitems(items):
+    # The live server needs committed data, so browser tests run in real
+    # transactions and end with a flush; serialized rollback puts back what
+    # the migrations made (the Moderators group, …) for the next one.
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.fixture(scope="session")
+def migrated_contents(django_db_setup, django_db_blocker):
+    """The database as the migrations left it, taken before any browser test flushes it."""
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture
-def site(live_server, transactional_db, settings):
+def site(live_server, migrated_contents, settings):
     # Avatars are local identicons: the browser has no internet to reach Gravatar.
     settings.GRAVATAR_ENABLED = False
+    # Under Playwright's event loop the test may get a different connection object
+    # than the one pytest-django serialized the database on, and Django only
+    # restores (and flushes without re-running post_migrate) when the connection
+    # in hand carries the serialized contents.
+    connection._test_serialized_contents = migrated_contents
     return live_server.url

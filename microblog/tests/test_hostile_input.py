@@ -22,9 +22,9 @@ def test_following_an_odd_username_is_not_found(alice_client, action):
     assert alice_client.post(f"/user/a%00b/{action}/").status_code == 404
 
 
-@pytest.mark.parametrize("page", ["%00", "1e400", "nan", "-inf", "9" * 40, "2.5"])
-def test_odd_page_numbers_still_show_a_page(alice_client, page):
-    assert alice_client.get(f"/explore/?page={page}").status_code == 200
+@pytest.mark.parametrize("page_number", ["%00", "1e400", "nan", "-inf", "9" * 40, "2.5"])
+def test_odd_page_numbers_still_show_a_page(alice_client, page_number):
+    assert alice_client.get(f"/explore/?page={page_number}").status_code == 200
 
 
 def test_a_post_with_a_nul_byte_is_refused_and_nothing_is_saved(alice_client, alice):

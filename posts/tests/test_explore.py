@@ -81,12 +81,12 @@ def test_the_page_size_comes_from_the_setting(settings, alice, charlie, bob_clie
     assert _shown(second_page) == [oldest.pk]
 
 
-@pytest.mark.parametrize(("page", "expected"), [("abc", 1), ("99999", 2), ("-1", 2), ("0", 2)])
-def test_a_bad_page_number_shows_a_real_page(settings, alice, bob_client, page, expected):
+@pytest.mark.parametrize(("page_number", "expected"), [("abc", 1), ("99999", 2), ("-1", 2), ("0", 2)])
+def test_a_bad_page_number_shows_a_real_page(settings, alice, bob_client, page_number, expected):
     settings.POSTS_PER_PAGE = 1
     PostFactory.create_batch(2, author=alice)
 
-    response = bob_client.get(EXPLORE, {"page": page})
+    response = bob_client.get(EXPLORE, {"page": page_number})
 
     assert response.status_code == 200
     assert response.context["page"].number == expected
