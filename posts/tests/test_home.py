@@ -171,7 +171,9 @@ def test_the_page_size_comes_from_the_setting(settings, alice, alice_client):
     assert 'href="?page=1" rel="prev"' in second_page.text
 
 
-@pytest.mark.parametrize(("page_number", "expected"), [("abc", 1), ("99999", 2), ("-1", 2), ("0", 2), ("1.5", 1), ("", 1)])
+@pytest.mark.parametrize(
+    ("page_number", "expected"), [("abc", 1), ("99999", 2), ("-1", 2), ("0", 2), ("1.5", 1), ("", 1)]
+)
 def test_a_bad_page_number_shows_a_real_page(settings, alice, alice_client, page_number, expected):
     settings.POSTS_PER_PAGE = 1
     PostFactory.create_batch(2, author=alice)
