@@ -9,7 +9,11 @@ export DEBUG ?= true
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-setup: $(VENV)/.installed static/vendor/.installed migrate
+setup: .env $(VENV)/.installed static/vendor/.installed migrate
+
+# A development .env so that manage.py commands run without extra variables.
+.env:
+	printf '# Development settings (see .env.example); never use in production.\nDEBUG=true\n' > $@
 
 # Reinstalled only when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt

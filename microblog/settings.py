@@ -10,8 +10,9 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# A local .env is optional; real deployments set variables in the environment.
-environ.Env.read_env(BASE_DIR / ".env")
+# A local .env is optional (`make run` writes one with DEBUG=true); real
+# deployments set variables in the environment or point ENV_FILE elsewhere.
+environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")))
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

@@ -91,3 +91,26 @@ def test_booleans_accept_the_usual_spellings(value, expected, monkeypatch):
 
     monkeypatch.setenv("SOME_FLAG", value)
     assert env_bool("SOME_FLAG", not expected) is expected
+
+
+def test_settings_are_read_from_the_env_file(tmp_path):
+    env_file = tmp_path / "site.env"
+    env_file.write_text("DEBUG=true\nPOST_MAX_LENGTH=500\n")
+    code, out = load_settings(tmp_path, "s.DEBUG, s.POST_MAX_LENGTH", ENV_FILE=str(env_file))
+    assert code == 0, out
+    assert out.splitlines()[-1] == "(True, 500)"
+
+
+def test_manage_py_reports_a_bad_configuration_in_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**BASE_ENV, "DATA_DIR": str(tmp_path), "ALLOWED_HOSTS": "example.com"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "Configuration error: SECRET_KEY is not set. Set it in the environment (or DEBUG=true for development)."
+    )
