@@ -19,7 +19,8 @@ from accounts.services import FollowError, follow_create, follow_delete
 def profile_edit(request):
     # Edit a copy so a rejected username never leaks into the navbar of the error page.
     member = User.objects.get(pk=request.user.pk)
-    form = ProfileForm(request.POST or None, instance=member)
+    # Not `request.POST or None`: an empty POST must still be validated and answered with errors.
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=member)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your changes have been saved."))

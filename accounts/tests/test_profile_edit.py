@@ -108,3 +108,11 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client):
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])
 def test_it_refuses_other_methods(method, alice_client):
     assert getattr(alice_client, method)(URL).status_code == 405
+
+
+def test_an_empty_post_is_answered_with_form_errors(alice_client, alice):
+    response = alice_client.post("/profile/edit/", {})
+    assert response.status_code == 200
+    assert "username" in response.context["form"].errors
+    alice.refresh_from_db()
+    assert alice.username == "alice"
