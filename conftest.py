@@ -46,6 +46,12 @@ def _client_for(user):
 
 
 @pytest.fixture
+def client_for():
+    """A logged-in test client for any member: client_for(moderator)."""
+    return _client_for
+
+
+@pytest.fixture
 def alice_client(alice):
     return _client_for(alice)
 

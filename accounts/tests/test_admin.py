@@ -2,19 +2,12 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 
 USERS = reverse("admin:accounts_user_changelist")
-
-
-def _client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -25,8 +18,8 @@ def moderator(db):
 
 
 @pytest.fixture
-def moderator_client(moderator):
-    return _client_for(moderator)
+def moderator_client(moderator, client_for):
+    return client_for(moderator)
 
 
 @pytest.fixture
@@ -110,8 +103,8 @@ def test_a_moderator_cannot_deactivate_staff(moderator_client, superuser):
     assert not User.objects.filter(is_active=False).exists()
 
 
-def test_a_superuser_may_deactivate_staff(moderator, superuser):
-    _deactivate(_client_for(superuser), moderator)
+def test_a_superuser_may_deactivate_staff(moderator, superuser, client_for):
+    _deactivate(client_for(superuser), moderator)
 
     moderator.refresh_from_db()
     assert not moderator.is_active
@@ -157,10 +150,10 @@ def test_a_moderator_may_still_view_a_staff_account(moderator_client, superuser)
     assert not response.context["has_change_permission"]
 
 
-def test_a_superuser_hands_out_staff_status(charlie, superuser):
+def test_a_superuser_hands_out_staff_status(charlie, superuser, client_for):
     url = reverse("admin:accounts_user_change", args=[charlie.pk])
 
-    _client_for(superuser).post(url, _change_form_data(charlie, is_staff="on"))
+    client_for(superuser).post(url, _change_form_data(charlie, is_staff="on"))
 
     charlie.refresh_from_db()
     assert charlie.is_staff
@@ -176,10 +169,10 @@ def test_a_moderator_cannot_set_a_members_password(charlie, moderator_client):
     assert not charlie.check_password("taken-over-123")
 
 
-def test_a_superuser_can_set_a_members_password(charlie, superuser):
+def test_a_superuser_can_set_a_members_password(charlie, superuser, client_for):
     url = reverse("admin:auth_user_password_change", args=[charlie.pk])
 
-    _client_for(superuser).post(
+    client_for(superuser).post(
         url, {"password1": "brand-new-pass-42", "password2": "brand-new-pass-42", "usable_password": "true"}
     )
 
