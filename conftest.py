@@ -9,6 +9,7 @@ from django.test import Client
 
 from accounts.models import Follow
 from accounts.tests.factories import UserFactory
+from microblog.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +19,9 @@ def _fast_and_isolated(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    # Tasks run in-process; the real-worker tests switch this off for themselves.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
     yield
     cache.clear()
 

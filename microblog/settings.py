@@ -65,8 +65,14 @@ INSTALLED_APPS = [
     "allauth.account",
     "crispy_forms",
     "crispy_bootstrap5",
+    "rest_framework",
+    "drf_spectacular",
+    "haystack",
+    "rosetta",
     "accounts",
+    "messaging",
     "posts",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +124,38 @@ else:
             "LOCATION": str(DATA_DIR / "cache"),
         }
     }
+
+# Celery: Redis when REDIS_URL is set; otherwise a queue in files under DATA_DIR
+# that the dev server and `make run`'s worker share, so no server is needed.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+if CELERY_BROKER_URL == "filesystem://":
+    _queue_dir = DATA_DIR / "queue"
+    for _folder in ("messages", "control"):
+        (_queue_dir / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir / "messages"),
+        "data_folder_out": str(_queue_dir / "messages"),
+        "control_folder": str(_queue_dir / "control"),
+    }
+# Progress and results live in our own models (messaging.Job), not a result backend.
+CELERY_TASK_IGNORE_RESULT = True
+# A job is acknowledged only when it finishes, so a worker killed mid-job hands it back.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Fail fast when the broker is down so the page that enqueues still answers.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+# Unit tests flip this on; a real worker runs tasks otherwise.
+CELERY_TASK_ALWAYS_EAGER = False
+
+# Full-text search: a Whoosh index on disk (the search issue adds Elasticsearch).
+HAYSTACK_CONNECTIONS = {
+    "default": {"ENGINE": "haystack.backends.whoosh_backend.WhooshEngine", "PATH": str(DATA_DIR / "whoosh")},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 
