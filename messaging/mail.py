@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def _enqueue(message) -> None:
         return
     try:
         email_deliver.delay(payload)
-    except Exception:
+    except (BrokerError, ConnectionError, TimeoutError):
         # The broker is down: a password-reset mail must still go out, so send it now.
         logger.exception("Could not queue an email to %s; sending it directly", message.to)
         _deliver_directly(message)

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
 from messaging.models import Job, Message, Notification
@@ -80,9 +81,8 @@ def _notify_job(job: Job) -> None:
 def _enqueue(job_id: str, task, args: tuple) -> None:
     try:
         task.apply_async(args=[job_id, *args], task_id=job_id)
-    except Exception:
-        # Whatever the broker raised (connection refused, timeout, auth), the
-        # member must get an answer and the job must not sit at 0% forever.
+    except (BrokerError, ConnectionError, TimeoutError):
+        # The member must get an answer and the job must not sit at 0% forever.
         logger.exception("Could not queue job %s", job_id)
         job_fail(job_id=job_id, error=_("The job could not be started. Please try again in a moment."))
 

@@ -1,0 +1,71 @@
+import pytest
+
+from messaging.models import Job, Message, Notification
+from messaging.services import (
+    JobAlreadyRunning,
+    MessageError,
+    job_fail,
+    job_finish,
+    job_start,
+    message_send,
+    messages_mark_read,
+    notification_set,
+)
+from posts.tasks import export_posts
+
+
+def test_message_send_strips_the_body_and_counts_unread(alice, bob):
+    message = message_send(sender=bob, recipient=alice, body="  hi  ")
+
+    assert message.body == "hi"
+    assert Notification.objects.get(user=alice).payload == {"count": 1}
+
+
+def test_message_send_refuses_oneself_and_closed_accounts(alice, bob):
+    bob.is_active = False
+    bob.save()
+
+    with pytest.raises(MessageError):
+        message_send(sender=alice, recipient=alice, body="hi")
+    with pytest.raises(MessageError):
+        message_send(sender=alice, recipient=bob, body="hi")
+    assert not Message.objects.exists()
+
+
+def test_reading_the_inbox_resets_the_unread_count(alice, bob):
+    message_send(sender=bob, recipient=alice, body="hi")
+
+    messages_mark_read(user=alice)
+    message_send(sender=bob, recipient=alice, body="again")
+
+    assert Notification.objects.get(user=alice).payload == {"count": 1}
+
+
+def test_notification_set_keeps_one_row_per_name(alice):
+    first = notification_set(user=alice, name="x", payload={"n": 1})
+    second = notification_set(user=alice, name="x", payload={"n": 2})
+
+    assert Notification.objects.get().payload == {"n": 2}
+    assert second.timestamp >= first.timestamp
+
+
+def test_job_start_refuses_a_second_running_job_of_the_same_kind(alice):
+    job_start(user=alice, name="export_posts", description="Export", task=export_posts, args=("http://x/",))
+
+    with pytest.raises(JobAlreadyRunning):
+        job_start(user=alice, name="export_posts", description="Export", task=export_posts, args=("http://x/",))
+    assert Job.objects.count() == 1
+
+
+def test_job_fail_does_not_touch_a_finished_job(alice):
+    job = Job.objects.create(id="3f1c8a2e-1111-4c2d-9a7b-0123456789ab", user=alice, name="n", description="d")
+    job_finish(job=job, result="exports/x.json")
+
+    job_fail(job_id=job.pk, error="late failure")
+
+    job.refresh_from_db()
+    assert job.succeeded and job.error == ""
+
+
+def test_job_fail_on_an_unknown_job_is_a_no_op(db):
+    job_fail(job_id="missing", error="x")
