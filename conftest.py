@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from accounts.models import Follow
@@ -26,6 +27,14 @@ def _fast_and_isolated(settings):
     celery_app.conf.task_eager_propagates = True
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_contents(django_db_setup, django_db_blocker):
+    """The database as the migrations left it (the Moderators group, …), taken
+    before any transactional test flushes it; browser tests restore it (e2e/conftest.py)."""
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture

@@ -48,13 +48,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
-@pytest.fixture(scope="session")
-def migrated_contents(django_db_setup, django_db_blocker):
-    """The database as the migrations left it, taken before any browser test flushes it."""
-    with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
-
-
 @pytest.fixture
 def site(live_server, migrated_contents, settings):
     # Avatars are local identicons: the browser has no internet to reach Gravatar.

@@ -142,7 +142,9 @@ def test_when_the_queue_is_down_the_member_is_told_to_try_again(
     assert response.status_code == 302
 
 
-def test_when_the_queue_is_down_the_page_says_so(alice, client_for, monkeypatch, transactional_db):
+# serialized_rollback: the flush after this test must not take the migrations' groups with it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_when_the_queue_is_down_the_page_says_so(alice, client_for, monkeypatch):
     # Autocommit (no test transaction): the enqueue runs inside the request, as in production.
     monkeypatch.setattr(export_posts, "apply_async", lambda *a, **k: (_ for _ in ()).throw(OperationalError("down")))
 
