@@ -1,9 +1,11 @@
 """Fixtures shared by every app's tests: alice, bob (follows alice), charlie
 (a stranger), and logged-in clients for each."""
 
+import contextlib
 import os
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -35,6 +37,34 @@ def migrated_contents(django_db_setup, django_db_blocker):
     before any transactional test flushes it; browser tests restore it (e2e/conftest.py)."""
     with django_db_blocker.unblock():
         return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def celery_worker_on(settings):
+    """Run a real Celery worker thread fed through the broker at `url` (Redis,
+    or memory:// within this process); tasks stop running eagerly meanwhile."""
+
+    @contextlib.contextmanager
+    def run(url):
+        previous = celery_app.conf.broker_url
+        _use_broker(url)
+        celery_app.conf.task_always_eager = False
+        celery_app.control.purge()  # leftovers of an interrupted run
+        try:
+            with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+                yield
+        finally:
+            _use_broker(previous)
+
+    return run
+
+
+def _use_broker(url):
+    celery_app.conf.broker_url = url
+    # Drop connections pooled for the previous broker; Celery has no public call
+    # that does this without also unregistering the app.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture

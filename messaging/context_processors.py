@@ -1,6 +1,12 @@
+import datetime
+
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 
 from messaging.models import Notification
+
+# How long a finished job's outcome stays in the navbar.
+JOB_OUTCOME_SECONDS = 300
 
 
 class NavbarNotifications:
@@ -20,9 +26,14 @@ class NavbarNotifications:
         return row.payload.get("count", 0) if row else 0
 
     @property
-    def running_job(self) -> dict | None:
+    def job(self) -> dict | None:
+        """A running job, or one that ended in the last few minutes (so a job
+        that finished before the page loaded still shows its outcome)."""
         row = self._rows.get(Notification.JOB_PROGRESS)
-        return row.payload if row and not row.payload.get("complete") else None
+        if row is None:
+            return None
+        recent = timezone.now() - row.timestamp < datetime.timedelta(seconds=JOB_OUTCOME_SECONDS)
+        return row.payload if recent or not row.payload.get("complete") else None
 
     @property
     def since(self) -> str:

@@ -7,11 +7,9 @@ import time
 
 import pytest
 import redis
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from messaging.models import Job, Notification
-from microblog.celery import app as celery_app
 from posts.models import Post
 from posts.services import posts_export_start
 
@@ -26,27 +24,12 @@ def _redis_reachable() -> bool:
 
 
 @pytest.fixture
-def redis_worker(settings, tmp_path):
+def redis_worker(settings, tmp_path, celery_worker_on):
     if not _redis_reachable():
         pytest.skip(f"Redis is not reachable at {REDIS_URL}: start redis-server (or set TEST_REDIS_URL)")
     settings.JOB_RESULTS_DIR = tmp_path
-    previous = celery_app.conf.broker_url
-    _use_broker(REDIS_URL)
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()  # leftovers of an interrupted run
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
-    finally:
-        _use_broker(previous)
-
-
-def _use_broker(url):
-    celery_app.conf.broker_url = url
-    # Drop connections pooled for the previous broker; Celery has no public call that
-    # does this without also unregistering the app.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    with celery_worker_on(REDIS_URL):
+        yield
 
 
 def _wait_for(condition, timeout=30):

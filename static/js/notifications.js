@@ -28,6 +28,10 @@
     bar.classList.toggle("is-failed", Boolean(job.complete && job.error));
     bar.classList.toggle("is-done", Boolean(job.complete && !job.error));
     outcome.textContent = "";
+    // A finished job can be started again without reloading the page.
+    document.querySelectorAll("[data-job-name]").forEach(function (button) {
+      if (button.dataset.jobName === job.name) button.disabled = !job.complete;
+    });
     if (job.complete && job.error) {
       bar.value = 100;
       outcome.className = "job-outcome text-danger";
