@@ -7,6 +7,7 @@ admin.site.site_title = _("Microblog admin")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls", namespace="api")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("posts.urls")),

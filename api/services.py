@@ -1,0 +1,35 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import User
+from api.models import Token, token_digest
+
+# A token with less than this left is replaced rather than handed out again.
+REFRESH_MARGIN = timedelta(seconds=60)
+
+
+def token_issue(*, user: User) -> str:
+    """The member's API token: the current one while more than a minute of its
+    life remains, otherwise a new one valid for API_TOKEN_LIFETIME seconds."""
+    now = timezone.now()
+    current = Token.objects.filter(user=user).first()
+    if current is not None and current.expires > now + REFRESH_MARGIN:
+        token = current.plaintext()
+        # A changed SECRET_KEY derives another token; then issue a fresh one.
+        if token_digest(token) == current.digest:
+            return token
+    nonce = secrets.token_hex(32)
+    fresh = Token(user=user, nonce=nonce, expires=now + timedelta(seconds=settings.API_TOKEN_LIFETIME))
+    token = fresh.plaintext()
+    Token.objects.update_or_create(
+        user=user, defaults={"nonce": nonce, "digest": token_digest(token), "expires": fresh.expires}
+    )
+    return token
+
+
+def token_revoke(*, token: Token) -> None:
+    """Revoke a token at once (DELETE /api/tokens): the next POST issues a new one."""
+    Token.objects.filter(pk=token.pk).delete()
