@@ -1,18 +1,16 @@
 """Every error under /api/ is JSON: {"error": <HTTP reason phrase>, "message": <detail>},
 the shape of the original Microblog API, never an HTML page."""
 
-import logging
 from http import HTTPStatus
 
 from django.http import JsonResponse
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
-
-logger = logging.getLogger("django.request")
 
 
 def error_payload(status: int, message=None) -> dict:
@@ -44,13 +42,12 @@ def api_exception_handler(exc, context):
     if response is None:
         # An unexpected crash: logged (and mailed to ADMINS) as Django would, answered in JSON.
         set_rollback()
-        logger.error(
-            "Internal Server Error: %s",
-            request.path,
-            exc_info=exc,
-            extra={"status_code": 500, "request": request._request},
+        response = Response(error_payload(500, _("An unexpected error occurred.")), status=500)
+        # As Django logs an uncaught exception (traceback mailed to ADMINS), and only once.
+        log_response(
+            "Internal Server Error: %s", request.path, response=response, request=request._request, exception=exc
         )
-        return Response(error_payload(500, _("An unexpected error occurred.")), status=500)
+        return response
     detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data.get("detail")
     response.data = error_payload(response.status_code, _message(detail))
     return response

@@ -1,9 +1,12 @@
 import secrets
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
+from accounts.forms import ProfileForm
 from accounts.models import User
 from api.models import Token, token_digest
 
@@ -33,3 +36,21 @@ def token_issue(*, user: User) -> str:
 def token_revoke(*, token: Token) -> None:
     """Revoke a token at once (DELETE /api/tokens): the next POST issues a new one."""
     Token.objects.filter(pk=token.pk).delete()
+
+
+def user_update(*, user: User, profile: ProfileForm, email: str | None) -> User:
+    """Save PUT /api/users/<id>: the validated profile form (username, about me)
+    and a new email address, which allauth must also know as the primary one,
+    or logging in by email would still accept the old address."""
+    with transaction.atomic():
+        profile.save()
+        if email is not None and email.lower() != user.email.lower():
+            old = user.email
+            user.email = email
+            user.save(update_fields=["email"])
+            EmailAddress.objects.filter(user=user, email__iexact=old).delete()
+            EmailAddress.objects.filter(user=user).update(primary=False)
+            EmailAddress.objects.update_or_create(
+                user=user, email__iexact=email, defaults={"email": email, "primary": True}
+            )
+    return user

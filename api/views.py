@@ -3,6 +3,7 @@ validate with explicit serializers or the site's own forms, and call the same
 services as the HTML views."""
 
 from allauth.account.forms import SignupForm
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,7 +21,7 @@ from accounts.services import FollowError, follow_create, follow_delete
 from api import serializers as s
 from api.authentication import BasicAuthentication, BearerTokenAuthentication
 from api.pagination import MicroblogPagination
-from api.services import token_issue, token_revoke
+from api.services import token_issue, token_revoke, user_update
 from api.throttling import TokenRateThrottle, TokenUsernameRateThrottle
 from posts.models import Post
 from posts.services import post_create
@@ -53,6 +54,14 @@ def validated(serializer_class, request, **kwargs):
     serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def email_in_use(email: str, *, besides: User) -> bool:
+    """Taken by another member, as their account email or one allauth knows them by."""
+    return (
+        User.objects.filter(email__iexact=email).exclude(pk=besides.pk).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exclude(user=besides).exists()
+    )
 
 
 def form_errors(form, renamed=None) -> exceptions.ValidationError:
@@ -178,11 +187,9 @@ class UserDetailApi(APIView):
         if not form.is_valid():
             raise form_errors(form)
         email = data.get("email")
-        if email is not None and email.lower() != member.email.lower():
-            if User.objects.filter(email__iexact=email).exclude(pk=member.pk).exists():
-                raise exceptions.ValidationError({"email": [_("This email address is already in use.")]})
-            member.email = email
-        form.save()
+        if email is not None and email_in_use(email, besides=member):
+            raise exceptions.ValidationError({"email": [_("This email address is already in use.")]})
+        user_update(user=member, profile=form, email=email)
         member = members().get(pk=member.pk)
         return Response(s.UserSerializer(member, context={"request": request}).data)
 
