@@ -96,6 +96,33 @@ class PostSerializer(serializers.Serializer):
         }
 
 
+class PageMetaSerializer(serializers.Serializer):
+    page = serializers.IntegerField()
+    per_page = serializers.IntegerField()
+    total_pages = serializers.IntegerField()
+    total_items = serializers.IntegerField()
+
+
+class PageLinksSerializer(serializers.Serializer):
+    self = serializers.CharField()
+    next = serializers.CharField(allow_null=True)
+    prev = serializers.CharField(allow_null=True)
+
+
+class UserPageSerializer(serializers.Serializer):
+    """A page of members in the collection shape (see api.pagination)."""
+
+    items = UserSerializer(many=True)
+    _meta = PageMetaSerializer()
+    _links = PageLinksSerializer()
+
+
+class PostPageSerializer(serializers.Serializer):
+    items = PostSerializer(many=True)
+    _meta = PageMetaSerializer()
+    _links = PageLinksSerializer()
+
+
 class UserCreateSerializer(serializers.Serializer):
     """Presence and type only; signup's own form applies the real rules."""
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -30,6 +30,12 @@ from posts.services import post_create
 def errors(*codes):
     """Schema entries for the error answers an operation documents."""
     return {code: OpenApiResponse(s.ErrorSerializer) for code in codes}
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description=gettext_lazy("Page number, from 1.")),
+    OpenApiParameter("per_page", int, description=gettext_lazy("Items per page, at most 100.")),
+]
 
 
 def members():
@@ -102,7 +108,6 @@ class TokenApi(APIView):
         operation_id="tokens_create",
         request=None,
         responses={200: s.TokenSerializer, **errors(401, 429)},
-        auth=[{"basicAuth": []}],
         description=gettext_lazy(
             "Exchange a username (or email) and password, sent with HTTP Basic, for a bearer token."
         ),
@@ -127,7 +132,9 @@ class UserListApi(APIView):
         # Signing up needs no account.
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
-    @extend_schema(responses={200: s.UserSerializer(many=True), **errors(401)}, operation_id="users_list")
+    @extend_schema(
+        parameters=PAGE_PARAMETERS, responses={200: s.UserPageSerializer, **errors(401)}, operation_id="users_list"
+    )
     def get(self, request):
         return paginated(self, members().order_by("id"), s.UserSerializer)
 
@@ -199,7 +206,11 @@ def _member_or_404(pk):
 
 
 class FollowersApi(APIView):
-    @extend_schema(responses={200: s.UserSerializer(many=True), **errors(401, 404)}, operation_id="users_followers")
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses={200: s.UserPageSerializer, **errors(401, 404)},
+        operation_id="users_followers",
+    )
     def get(self, request, pk):
         member = _member_or_404(pk)
         queryset = members().filter(following_set__followed=member).order_by("-following_set__created", "-id")
@@ -207,7 +218,11 @@ class FollowersApi(APIView):
 
 
 class FollowingApi(APIView):
-    @extend_schema(responses={200: s.UserSerializer(many=True), **errors(401, 404)}, operation_id="users_following")
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses={200: s.UserPageSerializer, **errors(401, 404)},
+        operation_id="users_following",
+    )
     def get(self, request, pk):
         member = _member_or_404(pk)
         queryset = members().filter(follower_set__follower=member).order_by("-follower_set__created", "-id")
@@ -233,14 +248,19 @@ class FollowApi(APIView):
 
 
 class UserPostsApi(APIView):
-    @extend_schema(responses={200: s.PostSerializer(many=True), **errors(401, 404)}, operation_id="users_posts")
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses={200: s.PostPageSerializer, **errors(401, 404)},
+        operation_id="users_posts",
+    )
     def get(self, request, pk):
         return paginated(self, Post.objects.by_author(_member_or_404(pk)), s.PostSerializer)
 
 
 class PostListApi(APIView):
     @extend_schema(
-        responses={200: s.PostSerializer(many=True), **errors(401)},
+        parameters=PAGE_PARAMETERS,
+        responses={200: s.PostPageSerializer, **errors(401)},
         operation_id="posts_list",
         description=gettext_lazy("Explore: everyone's posts, newest first."),
     )
@@ -280,7 +300,8 @@ class PostDetailApi(APIView):
 
 class TimelineApi(APIView):
     @extend_schema(
-        responses={200: s.PostSerializer(many=True), **errors(401)},
+        parameters=PAGE_PARAMETERS,
+        responses={200: s.PostPageSerializer, **errors(401)},
         operation_id="timeline",
         description=gettext_lazy("Your home timeline: your posts and those of the members you follow."),
     )
