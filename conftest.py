@@ -16,7 +16,9 @@ from microblog.celery import app as celery_app
 def _fast_and_isolated(settings):
     # A fast hasher and in-memory email and cache keep the suite quick and independent.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Mail still goes through the queue (EMAIL_BACKEND) and is delivered to the outbox.
+    settings.EMAIL_BACKEND = "messaging.mail.QueuedEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     # Tasks run in-process; the real-worker tests switch this off for themselves.

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "microblog.context_processors.site",
+                "messaging.context_processors.notifications",
             ],
         },
     },
@@ -213,6 +214,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Outgoing mail: console by default, EMAIL_URL=smtp+tls://user:pass@host:587 in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Pages queue their mail; a Celery task sends it through the EMAIL_URL backend with retries.
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "messaging.mail.QueuedEmailBackend"
 # Sender of the site's emails and of error reports.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Microblog <noreply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
@@ -265,6 +269,12 @@ POST_MAX_LENGTH = env.int("POST_MAX_LENGTH", default=280)
 POSTS_PER_PAGE = env.int("POSTS_PER_PAGE", default=25)
 # Seconds between two writes of a member's "last seen" time.
 LAST_SEEN_INTERVAL = env.int("LAST_SEEN_INTERVAL", default=60)
+# Seconds between two polls of the navbar's notifications (unread badge, job progress).
+NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=10)
+# Where background jobs write files for members to download (exports).
+JOB_RESULTS_DIR = Path(env.str("JOB_RESULTS_DIR", default=str(DATA_DIR / "jobs")))
+# Exports larger than this many bytes are linked from the email instead of attached.
+EXPORT_ATTACHMENT_MAX_BYTES = env.int("EXPORT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # Gravatar for avatars; off serves local identicons only (private or offline sites).
 GRAVATAR_ENABLED = env_bool("GRAVATAR_ENABLED", True)
 
@@ -279,7 +289,7 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "microblog.log.DirectAdminEmailHandler",
             "level": "ERROR",
             "filters": ["require_debug_false"],
         },

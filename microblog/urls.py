@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/", include("api.urls", namespace="api")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("messaging.urls")),
     path("", include("posts.urls")),
 ]

@@ -4,12 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User, count_of
+from messaging.models import Job
+from messaging.services import JobAlreadyRunning, JobNotStarted
 from posts.forms import PostForm
 from posts.models import Post
-from posts.services import post_create
+from posts.services import EXPORT_JOB, post_create, posts_export_start
 
 
 def _page_of(request, queryset):
@@ -48,4 +50,23 @@ def user_detail(request, username):
     )
     member = get_object_or_404(members, username__iexact=username)
     page = _page_of(request, Post.objects.by_author(member))
-    return render(request, "posts/user_detail.html", {"member": member, "page": page, "tab": "profile"})
+    context = {"member": member, "page": page, "tab": "profile"}
+    if member.pk == request.user.pk:
+        # Only the owner sees their export: one query for the latest job.
+        last = Job.objects.filter(user=member, name=EXPORT_JOB).order_by("-created").first()
+        context["export"] = {"last": last, "running": bool(last and not last.complete)}
+    return render(request, "posts/user_detail.html", context)
+
+
+@login_required
+@require_POST
+def export_start(request):
+    try:
+        posts_export_start(user=request.user, site_url=request.build_absolute_uri("/"))
+    except JobAlreadyRunning:
+        messages.warning(request, _("An export of your posts is already running. You can start another when it ends."))
+    except JobNotStarted as error:
+        messages.error(request, str(error))
+    else:
+        messages.info(request, _("Your export has started. We'll email you the file when it's ready."))
+    return redirect(request.user.get_absolute_url())

@@ -57,6 +57,7 @@ def test_the_moderators_group_has_exactly_the_moderation_permissions(db):
         ("posts", "delete_post"),
         ("accounts", "view_user"),
         ("accounts", "change_user"),
+        ("messaging", "view_job"),
     }
 
 

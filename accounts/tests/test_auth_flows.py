@@ -145,8 +145,10 @@ def test_changing_password_requires_the_current_one(alice, alice_client):
     assert alice.check_password(DEFAULT_PASSWORD)
 
 
-def test_a_member_resets_a_forgotten_password_by_email(alice, client):
-    response = client.post(reverse("account_reset_password"), {"email": "ALICE@example.com"})
+def test_a_member_resets_a_forgotten_password_by_email(alice, client, django_capture_on_commit_callbacks):
+    # The email is queued after the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": "ALICE@example.com"})
     assert response["Location"] == reverse("account_reset_password_done")
 
     assert len(mail.outbox) == 1
@@ -163,8 +165,9 @@ def test_a_member_resets_a_forgotten_password_by_email(alice, client):
     assert _logged_in_user(client) == alice
 
 
-def test_a_reset_link_works_only_once(alice, client):
-    client.post(reverse("account_reset_password"), {"email": "alice@example.com"})
+def test_a_reset_link_works_only_once(alice, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "alice@example.com"})
     link = _reset_link(mail.outbox[0])
     set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
     client.post(set_password_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})

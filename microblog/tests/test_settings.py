@@ -54,7 +54,9 @@ def test_a_typo_in_a_boolean_is_an_error_not_false(tmp_path):
 
 def test_debug_runs_with_embedded_defaults(tmp_path):
     code, out = load_settings(
-        tmp_path, "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND", DEBUG="true"
+        tmp_path,
+        "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.EMAIL_DELIVERY_BACKEND",
+        DEBUG="true",
     )
     assert code == 0, out
     assert "sqlite3" in out and "FileBasedCache" in out and "console" in out
@@ -63,7 +65,8 @@ def test_debug_runs_with_embedded_defaults(tmp_path):
 def test_services_are_chosen_by_environment_variables(tmp_path):
     code, out = load_settings(
         tmp_path,
-        "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND, s.EMAIL_HOST, s.ADMINS",
+        "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.EMAIL_DELIVERY_BACKEND,"
+        " s.EMAIL_HOST, s.ADMINS",
         DATABASE_URL="postgres://u:p@db.internal:5432/microblog",
         REDIS_URL="redis://cache.internal:6379/0",
         EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",

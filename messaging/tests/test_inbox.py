@@ -1,0 +1,85 @@
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from messaging.models import Notification
+from messaging.services import message_send
+from messaging.tests.factories import MessageFactory
+
+INBOX = reverse("messaging:inbox")
+
+
+def test_it_lists_received_messages_newest_first_with_reply_links(alice, bob, charlie, alice_client):
+    now = timezone.now()
+    MessageFactory(sender=bob, recipient=alice, body="older", created=now - datetime.timedelta(hours=1))
+    MessageFactory(sender=charlie, recipient=alice, body="newer", created=now)
+
+    html = alice_client.get(INBOX).content.decode()
+
+    assert html.index("newer") < html.index("older")
+    assert reverse("messaging:message-create", args=["bob"]) in html
+    assert reverse("accounts:identicon", args=["charlie"]) in html  # the sender's avatar
+
+
+def test_it_never_shows_other_members_messages(alice, bob, charlie, alice_client):
+    MessageFactory(sender=bob, recipient=charlie, body="for charlie only")
+    MessageFactory(sender=alice, recipient=bob, body="alice wrote this")
+
+    html = alice_client.get(INBOX).content.decode()
+
+    assert "for charlie only" not in html and "alice wrote this" not in html
+
+
+def test_opening_it_marks_everything_read_and_clears_the_badge(alice, bob, alice_client):
+    message_send(sender=bob, recipient=alice, body="hi")
+
+    first = alice_client.get(INBOX).content.decode()
+    second = alice_client.get(INBOX).content.decode()
+
+    alice.refresh_from_db()
+    assert alice.last_message_read_time is not None
+    assert Notification.objects.get(user=alice, name=Notification.UNREAD_MESSAGE_COUNT).payload == {"count": 0}
+    assert ">new<" in first and ">new<" not in second
+
+
+def test_it_is_paginated(alice, bob, alice_client, settings):
+    settings.POSTS_PER_PAGE = 2
+    MessageFactory.create_batch(3, sender=bob, recipient=alice)
+
+    html = alice_client.get(INBOX, {"page": "2"}).content.decode()
+
+    assert "Page 2 of 2" in html and html.count('class="message ') == 1
+
+
+def test_messages_from_deactivated_members_are_hidden(alice, bob, alice_client):
+    MessageFactory(sender=bob, recipient=alice, body="from bob")
+    bob.is_active = False
+    bob.save()
+
+    assert "from bob" not in alice_client.get(INBOX).content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(INBOX)
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_it_only_answers_get(alice_client):
+    assert alice_client.post(INBOX).status_code == 405
+
+
+def test_queries_do_not_grow_with_messages(alice, alice_client, django_assert_num_queries):
+    MessageFactory(recipient=alice)
+    alice_client.get(INBOX)  # the first visit also writes last-seen
+    with CaptureQueriesContext(connection) as one:
+        alice_client.get(INBOX)
+    for sender in UserFactory.create_batch(10):
+        MessageFactory(sender=sender, recipient=alice)
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        alice_client.get(INBOX)
