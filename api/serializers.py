@@ -96,6 +96,25 @@ class PostSerializer(serializers.Serializer):
         }
 
 
+class MessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    body = serializers.CharField()
+    created = serializers.DateTimeField()
+    sender = AuthorSerializer()
+    recipient = AuthorSerializer()
+
+
+class NotificationSerializer(serializers.Serializer):
+    """The navbar poll's shape (Notification.as_dict), so both readers agree."""
+
+    name = serializers.CharField(help_text=_("What changed, e.g. unread_message_count or job_progress."))
+    data = serializers.DictField(help_text=_('The current value, e.g. {"count": 3}.'))
+    timestamp = serializers.FloatField(help_text=_("When it changed, in Unix seconds: the next ?since=."))
+
+    def to_representation(self, notification):
+        return notification.as_dict()
+
+
 class PageMetaSerializer(serializers.Serializer):
     page = serializers.IntegerField()
     per_page = serializers.IntegerField()
@@ -123,6 +142,18 @@ class PostPageSerializer(serializers.Serializer):
     _links = PageLinksSerializer()
 
 
+class MessagePageSerializer(serializers.Serializer):
+    items = MessageSerializer(many=True)
+    _meta = PageMetaSerializer()
+    _links = PageLinksSerializer()
+
+
+class NotificationPageSerializer(serializers.Serializer):
+    items = NotificationSerializer(many=True)
+    _meta = PageMetaSerializer()
+    _links = PageLinksSerializer()
+
+
 class UserCreateSerializer(serializers.Serializer):
     """Presence and type only; signup's own form applies the real rules."""
 
@@ -146,3 +177,23 @@ class PostCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         # Read per request, not at import, so the setting can change.
         self.fields["body"] = serializers.CharField(max_length=settings.POST_MAX_LENGTH)
+
+
+class MessageCreateSerializer(serializers.Serializer):
+    recipient = serializers.IntegerField(help_text=_("The recipient's member id."))
+    body = serializers.CharField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The same limit as posts (see ShortTextField), read per request.
+        self.fields["body"] = serializers.CharField(max_length=settings.POST_MAX_LENGTH)
+
+
+# The largest Unix time a datetime can hold (9999-12-31).
+_MAX_TIMESTAMP = 253402300799
+
+
+class NotificationQuerySerializer(serializers.Serializer):
+    since = serializers.FloatField(
+        required=False, default=0, min_value=0, max_value=_MAX_TIMESTAMP, help_text=_("Unix seconds; default 0.")
+    )

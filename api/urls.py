@@ -24,6 +24,8 @@ urlpatterns = [
     *both("posts", views.PostListApi.as_view(), "post-list"),
     *both("posts/<int:pk>", views.PostDetailApi.as_view(), "post-detail"),
     *both("timeline", views.TimelineApi.as_view(), "timeline"),
+    *both("messages", views.MessageListApi.as_view(), "message-list"),
+    *both("notifications", views.NotificationListApi.as_view(), "notification-list"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

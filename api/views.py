@@ -2,6 +2,8 @@
 validate with explicit serializers or the site's own forms, and call the same
 services as the HTML views."""
 
+import datetime
+
 from allauth.account.forms import SignupForm
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -23,6 +25,8 @@ from api.authentication import BasicAuthentication, BearerTokenAuthentication
 from api.pagination import MicroblogPagination
 from api.services import token_issue, token_revoke, user_update
 from api.throttling import TokenRateThrottle, TokenUsernameRateThrottle
+from messaging.models import Message, Notification
+from messaging.services import MessageError, message_send
 from posts.models import Post
 from posts.services import post_create
 
@@ -307,3 +311,46 @@ class TimelineApi(APIView):
     )
     def get(self, request):
         return paginated(self, Post.objects.timeline_for(request.user), s.PostSerializer)
+
+
+class MessageListApi(APIView):
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses={200: s.MessagePageSerializer, **errors(401)},
+        operation_id="messages_list",
+        description=gettext_lazy("Your inbox: messages you received, newest first. Reading here marks nothing read."),
+    )
+    def get(self, request):
+        messages = Message.objects.inbox_for(request.user).select_related("recipient")
+        return paginated(self, messages, s.MessageSerializer)
+
+    @extend_schema(
+        request=s.MessageCreateSerializer,
+        responses={201: s.MessageSerializer, **errors(400, 401)},
+        operation_id="messages_create",
+    )
+    def post(self, request):
+        data = validated(s.MessageCreateSerializer, request)
+        recipient = User.objects.filter(pk=data["recipient"]).first()
+        if recipient is None:
+            raise exceptions.ValidationError({"recipient": [_("There is no member with this id.")]})
+        try:
+            message = message_send(sender=request.user, recipient=recipient, body=data["body"])
+        except MessageError as error:
+            raise exceptions.ValidationError({"recipient": [str(error)]}) from None
+        return Response(s.MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+class NotificationListApi(APIView):
+    @extend_schema(
+        parameters=[s.NotificationQuerySerializer, *PAGE_PARAMETERS],
+        responses={200: s.NotificationPageSerializer, **errors(400, 401)},
+        operation_id="notifications_list",
+        description=gettext_lazy("What changed for you after ?since= (unread messages, job progress), oldest first."),
+    )
+    def get(self, request):
+        query = s.NotificationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        since = datetime.datetime.fromtimestamp(query.validated_data["since"], tz=datetime.UTC)
+        rows = Notification.objects.filter(user=request.user, timestamp__gt=since).order_by("timestamp", "id")
+        return paginated(self, rows, s.NotificationSerializer)

@@ -10,7 +10,9 @@ from posts.tests.factories import PostFactory
 
 
 @pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
-@pytest.mark.parametrize("path", ["/api/nothing", "/api/nothing/", "/api/users/abc", "/api/", "/api/users/1/x"])
+@pytest.mark.parametrize(
+    "path", ["/api/nothing", "/api/nothing/", "/api/users/abc", "/api/", "/api", "/api/users/1/x", "/api/users/-1"]
+)
 def test_unknown_api_paths_are_json_404s_for_every_method(db, method, path):
     client = APIClient(enforce_csrf_checks=True)
     response = getattr(client, method)(path, HTTP_ACCEPT="text/html")

@@ -6,6 +6,9 @@ import pytest
 
 from accounts.models import Follow
 from accounts.tests.factories import UserFactory
+from messaging.models import Notification
+from messaging.services import notification_set
+from messaging.tests.factories import MessageFactory
 from posts.tests.factories import PostFactory
 
 MANY = 30
@@ -62,6 +65,19 @@ def test_timeline(charlie_api, charlie, rows, django_assert_num_queries):
 def test_a_members_posts(charlie_api, alice, rows, django_assert_num_queries):
     PostFactory.create_batch(rows, author=alice)
     _assert_queries(charlie_api, f"/api/users/{alice.pk}/posts", 4, rows, django_assert_num_queries)
+
+
+@pytest.mark.parametrize("rows", [1, MANY])
+def test_messages(alice_api, alice, rows, django_assert_num_queries):
+    MessageFactory.create_batch(rows, recipient=alice)  # each from a new member
+    _assert_queries(alice_api, "/api/messages", 3, rows, django_assert_num_queries)
+
+
+@pytest.mark.parametrize("rows", [1, 2])
+def test_notifications(alice_api, alice, rows, django_assert_num_queries):
+    for name in [Notification.UNREAD_MESSAGE_COUNT, Notification.JOB_PROGRESS][:rows]:
+        notification_set(user=alice, name=name, payload={})
+    _assert_queries(alice_api, "/api/notifications", 3, rows, django_assert_num_queries)
 
 
 def test_a_member(charlie_api, alice, django_assert_num_queries):

@@ -31,6 +31,9 @@ ENDPOINTS = {
     ("/api/posts/{id}", "get"),
     ("/api/posts/{id}", "delete"),
     ("/api/timeline", "get"),
+    ("/api/messages", "get"),
+    ("/api/messages", "post"),
+    ("/api/notifications", "get"),
 }
 
 
