@@ -1,9 +1,11 @@
 import secrets
 from datetime import timedelta
 
+from allauth.account.forms import SignupForm
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.forms import ProfileForm
@@ -36,6 +38,19 @@ def token_issue(*, user: User) -> str:
 def token_revoke(*, token: Token) -> None:
     """Revoke a token at once (DELETE /api/tokens): the next POST issues a new one."""
     Token.objects.filter(pk=token.pk).delete()
+
+
+def user_signup(*, request: HttpRequest, form: SignupForm) -> User:
+    """Create the member from allauth's validated sign-up form, as the sign-up
+    page does (EmailAddress row included), and send the confirmation email
+    unless the site does not verify addresses. No session is started."""
+    with transaction.atomic():
+        user = form.save(request)
+        if settings.ACCOUNT_EMAIL_VERIFICATION != "none":
+            address = EmailAddress.objects.get_primary(user)
+            if address is not None:
+                address.send_confirmation(request, signup=True)
+    return user
 
 
 def user_update(*, user: User, profile: ProfileForm, email: str | None) -> User:

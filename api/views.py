@@ -6,7 +6,6 @@ import datetime
 
 from allauth.account.forms import SignupForm
 from allauth.account.models import EmailAddress
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from accounts.services import FollowError, follow_create, follow_delete
 from api import serializers as s
 from api.authentication import BasicAuthentication, BearerTokenAuthentication
 from api.pagination import MicroblogPagination
-from api.services import token_issue, token_revoke, user_update
+from api.services import token_issue, token_revoke, user_signup, user_update
 from api.throttling import TokenRateThrottle, TokenUsernameRateThrottle
 from messaging.models import Message, Notification
 from messaging.services import MessageError, message_send
@@ -163,8 +162,7 @@ class UserListApi(APIView):
         # allauth hides taken addresses from the sign-up page; the original API reported them.
         if form.account_already_exists:
             raise exceptions.ValidationError({"email": [_("This email address is already in use.")]})
-        with transaction.atomic():
-            user = form.save(request._request)
+        user = user_signup(request=request._request, form=form)
         member = members().get(pk=user.pk)
         # The new member is the one asking, for the email field's sake.
         request.user = member

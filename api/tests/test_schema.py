@@ -3,7 +3,7 @@
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
@@ -70,11 +70,13 @@ def fuzz_target(db, alice, bob, settings):
     }
     PostFactory(author=alice)
     # Like Django's test client: keep the test's transaction open across the WSGI requests.
-    request_finished.disconnect(close_old_connections)
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     try:
         yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
     finally:
-        request_finished.connect(close_old_connections)
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 CHECKS = [

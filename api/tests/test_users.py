@@ -2,6 +2,7 @@ from datetime import datetime
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 
 from accounts.models import User
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -112,6 +113,16 @@ def test_signing_up_creates_a_member(anon_api, db, django_capture_on_commit_call
     assert dave.check_password(DEFAULT_PASSWORD)
     assert EmailAddress.objects.filter(user=dave, email="dave@example.com", primary=True).exists()
     assert anon_api.post("/api/tokens", HTTP_AUTHORIZATION=basic("dave")).status_code == 200
+    # The same confirmation email as the sign-up page sends.
+    assert [m.to for m in mail.outbox] == [["dave@example.com"]]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+
+
+def test_no_confirmation_email_when_the_site_does_not_verify(anon_api, db, settings):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "none"
+    payload = {"username": "dave", "email": "dave@example.com", "password": DEFAULT_PASSWORD}
+    assert anon_api.post("/api/users", payload, format="json").status_code == 201
+    assert mail.outbox == []
 
 
 @pytest.mark.parametrize("missing", ["username", "email", "password"])
