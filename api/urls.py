@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import views
 from api.errors import not_found
@@ -27,8 +27,8 @@ urlpatterns = [
     *both("messages", views.MessageListApi.as_view(), "message-list"),
     *both("notifications", views.NotificationListApi.as_view(), "notification-list"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Swagger UI only: drf-spectacular's Redoc page pulls fonts and a logo from CDNs.
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     # Last: every other /api/ path is a JSON 404, never an HTML page or a slash redirect.
     re_path(r"^.*$", not_found),
 ]

@@ -247,10 +247,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
-# drf-spectacular: OpenAPI 3 schema at /api/schema/, Swagger UI and Redoc served from drf-spectacular-sidecar.
+# drf-spectacular: OpenAPI 3 schema at /api/schema/, Swagger UI at /api/docs/ served from drf-spectacular-sidecar.
 SPECTACULAR_SETTINGS = {
     "TITLE": "Microblog API",
-    "DESCRIPTION": "The Microblog API: tokens, members, posts and follows.",
+    "DESCRIPTION": "The Microblog API: tokens, members, follows, posts, timeline, messages and notifications.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api",
@@ -259,7 +259,6 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_default_error"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 
 # Microblog itself.

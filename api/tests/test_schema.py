@@ -52,13 +52,12 @@ def test_every_endpoint_is_in_the_schema_with_its_shapes(anon_api, db):
     assert components["schemas"]["PostCreateRequest"]["properties"]["body"]["maxLength"] == 280
 
 
-@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
-def test_the_docs_are_served_from_installed_packages(anon_api, db, path):
-    response = anon_api.get(path)
+def test_the_docs_are_served_from_installed_packages(anon_api, db):
+    response = anon_api.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
-    assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+    assert "https://" not in html and "//cdn" not in html
 
 
 @pytest.fixture
