@@ -6,6 +6,7 @@ import datetime
 
 from allauth.account.forms import SignupForm
 from allauth.account.models import EmailAddress
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,12 +42,17 @@ PAGE_PARAMETERS = [
 ]
 
 
+# Two requests claimed the same username or email at once; the database constraint
+# stopped the second after the form's check passed.
+LOST_RACE = gettext_lazy("This username or email address was taken a moment ago.")
+
+
 def members():
     """Active members with everything UserSerializer shows, in one query."""
     return (
         User.objects.filter(is_active=True)
         .with_follow_counts()
-        .annotate(post_count=count_of(Post.objects.visible(), "author"))
+        .annotate(post_count=count_of(Post.objects.all(), "author"))
     )
 
 
@@ -162,7 +168,10 @@ class UserListApi(APIView):
         # allauth hides taken addresses from the sign-up page; the original API reported them.
         if form.account_already_exists:
             raise exceptions.ValidationError({"email": [_("This email address is already in use.")]})
-        user = user_signup(request=request._request, form=form)
+        try:
+            user = user_signup(request=request._request, form=form)
+        except IntegrityError:
+            raise exceptions.ValidationError(LOST_RACE) from None
         member = members().get(pk=user.pk)
         # The new member is the one asking, for the email field's sake.
         request.user = member
@@ -198,7 +207,10 @@ class UserDetailApi(APIView):
         email = data.get("email")
         if email is not None and email_in_use(email, besides=member):
             raise exceptions.ValidationError({"email": [_("This email address is already in use.")]})
-        user_update(user=member, profile=form, email=email)
+        try:
+            user_update(user=member, profile=form, email=email)
+        except IntegrityError:
+            raise exceptions.ValidationError(LOST_RACE) from None
         member = members().get(pk=member.pk)
         return Response(s.UserSerializer(member, context={"request": request}).data)
 

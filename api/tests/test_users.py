@@ -3,9 +3,11 @@ from datetime import datetime
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.db import IntegrityError
 
 from accounts.models import User
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from api import views
 from api.tests.conftest import basic
 from posts.tests.factories import PostFactory
 
@@ -273,4 +275,24 @@ def test_a_new_email_replaces_the_old_one_for_logging_in(alice_api, anon_api, al
 def test_an_address_another_member_has_in_allauth_is_taken(alice_api, alice, bob):
     EmailAddress.objects.create(user=bob, email="bobby@example.com")
     response = alice_api.put(f"/api/users/{alice.pk}", {"email": "Bobby@example.com"}, format="json")
+    assert response.status_code == 400
+
+
+def test_a_signup_that_loses_a_race_is_a_400(anon_api, db, monkeypatch):
+    def lose_race(**kwargs):
+        raise IntegrityError("accounts_user_username_ci_unique")
+
+    monkeypatch.setattr(views, "user_signup", lose_race)
+    payload = {"username": "dave", "email": "dave@example.com", "password": DEFAULT_PASSWORD}
+    response = anon_api.post("/api/users", payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["message"] == "This username or email address was taken a moment ago."
+
+
+def test_an_update_that_loses_a_race_is_a_400(alice_api, alice, monkeypatch):
+    def lose_race(**kwargs):
+        raise IntegrityError("accounts_user_email_ci_unique")
+
+    monkeypatch.setattr(views, "user_update", lose_race)
+    response = alice_api.put(f"/api/users/{alice.pk}", {"email": "new@example.com"}, format="json")
     assert response.status_code == 400
