@@ -2,11 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api.errors import not_found as api_not_found
+
 admin.site.site_header = _("Microblog administration")
 admin.site.site_title = _("Microblog admin")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls", namespace="api")),
+    # Bare /api too: a JSON 404, not a slash redirect that would turn a POST into a GET.
+    path("api", api_not_found),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("messaging.urls")),

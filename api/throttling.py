@@ -1,0 +1,55 @@
+"""DRF throttles whose rates are read from settings when a request arrives
+(DRF's own classes read them once, at import)."""
+
+import base64
+import binascii
+
+from rest_framework import throttling
+from rest_framework.settings import api_settings
+
+
+class SettingsRateMixin:
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonRateThrottle(SettingsRateMixin, throttling.AnonRateThrottle):
+    pass
+
+
+class UserRateThrottle(SettingsRateMixin, throttling.UserRateThrottle):
+    pass
+
+
+class TokenRateThrottle(SettingsRateMixin, throttling.SimpleRateThrottle):
+    """Limits POST /api/tokens per client address and per username tried, so
+    password guessing is slow from one machine and against one member from
+    many. It never looks at request.user: it runs before authentication, so
+    failed guesses count too."""
+
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class TokenUsernameRateThrottle(TokenRateThrottle):
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        username = basic_auth_username(request)
+        if not username:
+            return None
+        return self.cache_format % {"scope": "token-user", "ident": username.lower()}
+
+
+def basic_auth_username(request) -> str:
+    """The username in an HTTP Basic header, without checking the password."""
+    header = request.META.get("HTTP_AUTHORIZATION", "").split()
+    if len(header) != 2 or header[0].lower() != "basic":
+        return ""
+    try:
+        decoded = base64.b64decode(header[1], validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
+    return decoded.partition(":")[0][:150]
