@@ -31,12 +31,21 @@ def _fast_and_isolated(settings):
     cache.clear()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def migrated_contents(django_db_setup, django_db_blocker):
     """The database as the migrations left it (the Moderators group, …), taken
     before any transactional test flushes it; browser tests restore it (e2e/conftest.py)."""
     with django_db_blocker.unblock():
         return connection.creation.serialize_db_to_string()
+
+
+def pytest_collection_modifyitems(items):
+    # Every transactional test takes the snapshot first, so whichever runs first
+    # captures the database before its flush empties it.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "migrated_contents" not in item.fixturenames:
+            item.fixturenames.insert(0, "migrated_contents")  # before any fixture adds rows
 
 
 @pytest.fixture
