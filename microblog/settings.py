@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.CatalogReloadMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.MemberLanguageMiddleware",
     "accounts.middleware.LastSeenMiddleware",
 ]
 
@@ -193,8 +196,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "posts:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
+# The interface language: a member's saved choice, else the language cookie
+# (footer switcher), else Accept-Language, else LANGUAGE_CODE.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Languages with a catalog in locale/; each is named in its own language in the switcher.
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("de", _("German")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -217,6 +223,16 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Microblog <noreply@l
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Who receives error reports by email, comma separated addresses.
 ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
+
+# Rosetta (/rosetta/): only superusers and the "Translators" group may translate.
+ROSETTA_ACCESS_CONTROL_FUNCTION = "accounts.rosetta.can_translate"
+# Unsaved work lives in the shared cache, so any worker can serve the next page.
+ROSETTA_STORAGE_CLASS = "rosetta.storage.CacheRosettaStorage"
+# Rosetta writes the .mo on save; every worker then reloads it (CatalogReloadMiddleware).
+ROSETTA_AUTO_COMPILE = True
+# A link from the admin's front page; 25 strings per page.
+ROSETTA_SHOW_AT_ADMIN_PANEL = True
+ROSETTA_MESSAGES_PER_PAGE = 25
 
 # Microblog itself.
 # The longest post (and private message) a member may write, in characters.
