@@ -234,6 +234,21 @@ ROSETTA_AUTO_COMPILE = True
 ROSETTA_SHOW_AT_ADMIN_PANEL = True
 ROSETTA_MESSAGES_PER_PAGE = 25
 
+# Live translation of posts: "" (off, no Translate link), "microsoft", "deepl" or "libretranslate".
+TRANSLATOR = env.str("TRANSLATOR", default="").strip().lower()
+if TRANSLATOR not in ("", "microsoft", "deepl", "libretranslate"):
+    raise ImproperlyConfigured(f"TRANSLATOR={TRANSLATOR!r}: use microsoft, deepl, libretranslate or leave it empty.")
+# The service's API key (Microsoft, DeepL; optional for LibreTranslate).
+TRANSLATOR_KEY = env.str("TRANSLATOR_KEY", default="")
+# The service's base URL: required for LibreTranslate, optional for the others.
+TRANSLATOR_URL = env.str("TRANSLATOR_URL", default="")
+if TRANSLATOR == "libretranslate" and not TRANSLATOR_URL:
+    raise ImproperlyConfigured("TRANSLATOR=libretranslate needs TRANSLATOR_URL (e.g. http://127.0.0.1:5000).")
+# Azure region of a Microsoft Translator resource (e.g. westeurope), when it has one.
+TRANSLATOR_REGION = env.str("TRANSLATOR_REGION", default="")
+# Seconds to wait for the translation service before telling the reader it failed.
+TRANSLATOR_TIMEOUT = env.float("TRANSLATOR_TIMEOUT", default=5.0)
+
 # Microblog itself.
 # The longest post (and private message) a member may write, in characters.
 POST_MAX_LENGTH = env.int("POST_MAX_LENGTH", default=280)
