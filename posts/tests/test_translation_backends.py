@@ -1,6 +1,6 @@
 """Each translation backend against a local server speaking that service's API."""
 
-import time
+import threading
 
 import pytest
 from werkzeug import Response
@@ -18,9 +18,18 @@ def make(backend, httpserver, key="secret", region="", timeout=2.0):
     return backend(key=key, url=httpserver.url_for("/"), region=region, timeout=timeout)
 
 
-def slow(_request):
-    time.sleep(0.6)
-    return Response("{}", content_type="application/json")
+@pytest.fixture
+def slow():
+    """A handler that answers only when the test is over (after the client gave up)."""
+    released = threading.Event()
+
+    def handler(_request):
+        released.wait(5)
+        return Response("{}", content_type="application/json")
+
+    yield handler
+    # Free the local server's only thread for the next test.
+    released.set()
 
 
 # Microsoft Translator (Azure AI Translator, REST API v3)
@@ -66,7 +75,7 @@ def test_microsoft_reports_an_unexpected_answer(httpserver):
         make(MicrosoftTranslator, httpserver).translate("Hi", source="en", target="es")
 
 
-def test_microsoft_gives_up_after_the_timeout(httpserver):
+def test_microsoft_gives_up_after_the_timeout(httpserver, slow):
     httpserver.expect_request("/translate").respond_with_handler(slow)
 
     with pytest.raises(TranslationTimeout):
@@ -120,7 +129,7 @@ def test_deepl_reports_an_answer_that_is_not_json(httpserver):
         make(DeepLTranslator, httpserver).translate("Hola", source="es", target="de")
 
 
-def test_deepl_gives_up_after_the_timeout(httpserver):
+def test_deepl_gives_up_after_the_timeout(httpserver, slow):
     httpserver.expect_request("/v2/translate").respond_with_handler(slow)
 
     with pytest.raises(TranslationTimeout):
@@ -157,7 +166,7 @@ def test_libretranslate_reports_an_error_answer(httpserver):
         make(LibreTranslateTranslator, httpserver).translate("Bonjour", source="fr", target="xx")
 
 
-def test_libretranslate_gives_up_after_the_timeout(httpserver):
+def test_libretranslate_gives_up_after_the_timeout(httpserver, slow):
     httpserver.expect_request("/translate").respond_with_handler(slow)
 
     with pytest.raises(TranslationTimeout):
