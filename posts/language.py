@@ -2,7 +2,7 @@
 
 Lingua (lingua-language-detector) is built for short text and is deterministic.
 Its models are large, so it runs in low-accuracy mode (trigrams only) over a
-fixed list of widely written languages: ~80 MB resident per process and 0.15 s
+fixed list of widely written languages: under 80 MB resident per process and 0.15 s
 to load, against ~570 MB in high-accuracy mode for the same languages, with the
 same result on our labelled sample (posts/tests/language_samples.py).
 The detector is built on first use, never at import, and then kept."""
