@@ -8,6 +8,7 @@ strings until a restart. So a save bumps a version number in the shared cache
 (Redis, or the file cache on one machine) and each process, at the start of a
 request, drops its loaded catalogs when the version it last saw is out of date."""
 
+import gettext as gettext_module
 import time
 from pathlib import Path
 
@@ -52,13 +53,14 @@ def reload_catalogs_if_changed() -> bool:
 
 
 def reset_loaded_catalogs() -> None:
-    # What Django's own translation_file_changed does when runserver sees a .mo change.
-    import gettext
+    """Forget the catalogs this process loaded; the next activate() reads the .mo files again.
 
-    gettext._translations = {}
+    Like Django's own translation_file_changed (runserver), except that the
+    languages active in other threads are left alone: a request being served
+    keeps its language, and the next one gets the new catalogs."""
+    gettext_module._translations = {}
     trans_real._translations = {}
     trans_real._default = None
-    trans_real._active = trans_real.Local()
 
 
 def compile_catalogs(locale_dirs=None) -> list[Path]:

@@ -1,9 +1,16 @@
 """A catalog saved in Rosetta shows in every web process without a restart."""
 
+import hashlib
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
+from rosetta.poutil import find_pos
 from rosetta.signals import post_save as rosetta_saved
 
 from accounts import languages
@@ -70,3 +77,37 @@ def test_compile_catalogs_writes_a_mo_file_next_to_each_po(tmp_path):
     assert catalog.gettext("Home") == "Inicio"
     # Fuzzy entries are left out, as msgfmt does.
     assert catalog.gettext("Explore") == "Explore"
+
+
+@pytest.fixture
+def spanish_catalog_restored():
+    """The test edits the real Spanish catalog through Rosetta; put it back afterwards."""
+    po_path = Path(settings.LOCALE_PATHS[0]) / "es" / "LC_MESSAGES" / "django.po"
+    original = po_path.read_bytes()
+    languages.compile_catalogs()
+    languages.reset_loaded_catalogs()
+    yield po_path
+    po_path.write_bytes(original)
+    languages.compile_catalogs()
+    languages.reset_loaded_catalogs()
+
+
+def test_a_change_saved_in_rosetta_shows_on_the_next_page(spanish_catalog_restored, alice, client_for):
+    alice.language = "es"
+    alice.save()
+    alice.groups.add(Group.objects.get(name="Translators"))
+    member = client_for(alice)
+    assert "Explorar" in member.get(reverse("posts:explore")).content.decode()
+    catalog_index = next(
+        index for index, path in enumerate(find_pos("es")) if Path(path).resolve() == spanish_catalog_restored.resolve()
+    )
+    md5hash = hashlib.md5(("Explore" + "Explorar").encode()).hexdigest()
+
+    response = member.post(
+        reverse("rosetta-form", kwargs={"po_filter": "project", "lang_id": "es", "idx": catalog_index}),
+        {f"m_{md5hash}": "Descubrir"},
+    )
+
+    assert response.status_code == 302
+    assert 'msgstr "Descubrir"' in spanish_catalog_restored.read_text(encoding="utf-8")
+    assert "Descubrir" in member.get(reverse("posts:explore")).content.decode()

@@ -141,8 +141,10 @@ def test_a_deactivated_members_post_is_not_found(service, spanish_post, alice, b
     assert bob_client.post(url_for(spanish_post)).status_code == 404
 
 
-def test_a_missing_post_is_not_found(service, bob_client):
-    assert bob_client.post(reverse("posts:translate", args=[999999])).status_code == 404
+@pytest.mark.parametrize("pk", [999999, 10**30])
+def test_a_missing_post_is_not_found(service, bob_client, pk):
+    # 10**30 is beyond PostgreSQL's bigint: still a 404, not a 500.
+    assert bob_client.post(reverse("posts:translate", args=[pk])).status_code == 404
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in(service, spanish_post, client):
