@@ -84,12 +84,11 @@
   });
 
   document.addEventListener("mouseout", function (event) {
-    if (inCardOrTrigger(event.relatedTarget) && active) {
-      // Moving between the link and its card: keep the card.
-      var toTrigger = event.relatedTarget.closest("[data-user-popover]");
-      if (!toTrigger || toTrigger === active.trigger) return;
-    }
-    if (event.target.closest("[data-user-popover]")) clearTimeout(showTimer);
+    if (!inCardOrTrigger(event.target)) return;
+    // Moving onto a link or the card: keep what is shown (a new card replaces it
+    // directly, so nothing blinks in between).
+    if (inCardOrTrigger(event.relatedTarget)) return;
+    clearTimeout(showTimer);
     clearTimeout(hideTimer);
     hideTimer = setTimeout(hide, HIDE_DELAY);
   });
