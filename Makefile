@@ -14,6 +14,7 @@ run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 setup: .env $(VENV)/.installed static/vendor/.installed migrate
+	$(BIN)/python manage.py compilecatalogs --verbosity 0
 
 # A development .env so that manage.py commands run without extra variables.
 .env:

@@ -2,7 +2,9 @@ from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
+from django.conf import settings
 from django.core.validators import MinLengthValidator
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -13,14 +15,24 @@ class ProfileForm(forms.ModelForm):
     signup; it is unique ignoring case, and the database constraint backs up
     the check below against races."""
 
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
     class Meta:
         model = User
-        fields = ["username", "about_me"]
+        fields = ["username", "about_me", "language"]
         widgets = {"about_me": forms.Textarea(attrs={"rows": 3, "maxlength": 140})}
-        help_texts = {"username": _("Letters, digits and @/./+/-/_ only."), "about_me": _("Up to 140 characters.")}
+        help_texts = {
+            "username": _("Letters, digits and @/./+/-/_ only."),
+            "about_me": _("Up to 140 characters."),
+            "language": _("The language of the site's pages for you."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Read when the form is built; each language is named in its own tongue so anyone can find theirs.
+        self.fields["language"].choices = [("", _("Same as my browser"))] + [
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ]
         # Signup's minimum length (ACCOUNT_USERNAME_MIN_LENGTH), read when the form is built.
         min_length = allauth_settings.USERNAME_MIN_LENGTH
         field = self.fields["username"]

@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
+
+from accounts.languages import reload_catalogs_if_changed, supported_language
 
 
 class LastSeenMiddleware:
@@ -17,4 +20,32 @@ class LastSeenMiddleware:
             # cache.add only succeeds when the key is absent: one write per interval.
             if cache.add(f"last-seen:{user.pk}", 1, timeout=settings.LAST_SEEN_INTERVAL):
                 user.touch_last_seen()
+        return self.get_response(request)
+
+
+class CatalogReloadMiddleware:
+    """Picks up catalogs a translator saved in Rosetta, whichever worker served
+    the save (see accounts.languages). One cache read per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reload_catalogs_if_changed()
+        return self.get_response(request)
+
+
+class MemberLanguageMiddleware:
+    """A member's saved language wins over the cookie and Accept-Language that
+    LocaleMiddleware (which runs before authentication) went by."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        language = supported_language(user.language) if user.is_authenticated else ""
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -81,3 +81,15 @@ def identicon(request, username):
         f'<rect width="60" height="60" fill="#f0f0f0"/><g fill="{colour}">{"".join(cells)}</g></svg>'
     )
     return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+@require_GET
+def user_popover(request, username):
+    """A small HTML card about a member, shown in a popover by static/js/popover.js."""
+    members = User.objects.filter(is_active=True).with_follow_counts().with_is_followed_by(request.user)
+    member = get_object_or_404(members, username__iexact=username)
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    return render(request, "accounts/_popover.html", {"member": member, "next": next_url})

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.CatalogReloadMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -86,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.MemberLanguageMiddleware",
     "accounts.middleware.LastSeenMiddleware",
 ]
 
@@ -195,8 +198,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "posts:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
+# The interface language: a member's saved choice, else the language cookie
+# (footer switcher), else Accept-Language, else LANGUAGE_CODE.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Languages with a catalog in locale/; each is named in its own language in the switcher.
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("de", _("German")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -260,6 +266,30 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
+# Rosetta (/rosetta/): only superusers and the "Translators" group may translate.
+ROSETTA_ACCESS_CONTROL_FUNCTION = "accounts.rosetta.can_translate"
+# Unsaved work lives in the shared cache, so any worker can serve the next page.
+ROSETTA_STORAGE_CLASS = "rosetta.storage.CacheRosettaStorage"
+# Rosetta writes the .mo on save; every worker then reloads it (CatalogReloadMiddleware).
+ROSETTA_AUTO_COMPILE = True
+# A link from the admin's front page; 25 strings per page.
+ROSETTA_SHOW_AT_ADMIN_PANEL = True
+ROSETTA_MESSAGES_PER_PAGE = 25
+
+# Live translation of posts: "" (off, no Translate link), "microsoft", "deepl" or "libretranslate".
+TRANSLATOR = env.str("TRANSLATOR", default="").strip().lower()
+if TRANSLATOR not in ("", "microsoft", "deepl", "libretranslate"):
+    raise ImproperlyConfigured(f"TRANSLATOR={TRANSLATOR!r}: use microsoft, deepl, libretranslate or leave it empty.")
+# The service's API key (Microsoft, DeepL; optional for LibreTranslate).
+TRANSLATOR_KEY = env.str("TRANSLATOR_KEY", default="")
+# The service's base URL: required for LibreTranslate, optional for the others.
+TRANSLATOR_URL = env.str("TRANSLATOR_URL", default="")
+if TRANSLATOR == "libretranslate" and not TRANSLATOR_URL:
+    raise ImproperlyConfigured("TRANSLATOR=libretranslate needs TRANSLATOR_URL (e.g. http://127.0.0.1:5000).")
+# Azure region of a Microsoft Translator resource (e.g. westeurope), when it has one.
+TRANSLATOR_REGION = env.str("TRANSLATOR_REGION", default="")
+# Seconds to wait for the translation service before telling the reader it failed.
+TRANSLATOR_TIMEOUT = env.float("TRANSLATOR_TIMEOUT", default=5.0)
 
 # Microblog itself.
 # The longest post (and private message) a member may write, in characters.

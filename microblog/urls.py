@@ -13,6 +13,10 @@ urlpatterns = [
     # Bare /api too: a JSON 404, not a slash redirect that would turn a POST into a GET.
     path("api", api_not_found),
     path("accounts/", include("allauth.urls")),
+    # set_language (POST) for the footer's language switcher.
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Translators only: accounts.rosetta.can_translate.
+    path("rosetta/", include("rosetta.urls")),
     path("", include("accounts.urls")),
     path("", include("messaging.urls")),
     path("", include("posts.urls")),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from messaging.models import Job
 from messaging.services import job_finish, job_progress, job_start
+from posts.language import language_detect
 from posts.models import Post
 
 EXPORT_JOB = "export_posts"
@@ -19,8 +20,9 @@ _EXPORT_PROGRESS_STEPS = 20
 
 
 def post_create(*, author: User, body: str) -> Post:
-    """Publish a post. Language detection and search indexing hook in here."""
-    return Post.objects.create(author=author, body=body.strip())
+    """Publish a post, with its language detected ('' when unsure). Search indexing hooks in here."""
+    body = body.strip()
+    return Post.objects.create(author=author, body=body, language=language_detect(body))
 
 
 def posts_export_start(*, user: User, site_url: str) -> Job:

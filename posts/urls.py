@@ -9,4 +9,5 @@ urlpatterns = [
     path("explore/", views.explore, name="explore"),
     path("user/<username:username>/", views.user_detail, name="user"),
     path("export/", views.export_start, name="export"),
+    path("post/<int:pk>/translate/", views.post_translate_json, name="translate"),
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,6 +13,13 @@ from messaging.services import JobAlreadyRunning, JobNotStarted
 from posts.forms import PostForm
 from posts.models import Post
 from posts.services import EXPORT_JOB, post_create, posts_export_start
+from posts.translation import (
+    TranslationError,
+    TranslationTimeout,
+    post_needs_translation,
+    post_translate,
+    translation_enabled,
+)
 
 
 def _page_of(request, queryset):
@@ -70,3 +78,22 @@ def export_start(request):
     else:
         messages.info(request, _("Your export has started. We'll email you the file when it's ready."))
     return redirect(request.user.get_absolute_url())
+
+
+@login_required
+@require_POST
+def post_translate_json(request, pk):
+    """The post's body in the reader's language, as JSON for static/js/translate.js."""
+    post = get_object_or_404(Post.objects.visible(), pk=pk)
+    target = request.LANGUAGE_CODE
+    if not translation_enabled():
+        return JsonResponse({"error": _("Translation is not available on this site.")}, status=503)
+    if not post_needs_translation(post, target):
+        return JsonResponse({"error": _("This post is already in your language.")}, status=400)
+    try:
+        text = post_translate(post=post, target=target)
+    except TranslationTimeout as error:
+        return JsonResponse({"error": str(error)}, status=504)
+    except TranslationError as error:
+        return JsonResponse({"error": str(error)}, status=502)
+    return JsonResponse({"text": text, "language": target})

@@ -22,3 +22,8 @@
     update();
   });
 })();
+
+// The footer's language menu applies a choice at once; its button stays for no-JS visitors.
+document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+  select.addEventListener("change", function () { select.form.submit(); });
+});

@@ -1,0 +1,132 @@
+"""Walks the main pages with Spanish active and fails on English left over.
+
+Table-driven: add a page to PAGES (URL name, arguments, who looks at it) and it
+is checked too. "English" means any string of our catalog that Spanish
+translates differently, plus KNOWN_ENGLISH below for strings from other apps."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from accounts.languages import compile_catalogs, reset_loaded_catalogs
+from posts.tests.factories import PostFactory
+
+# (URL name, URL arguments, "member" for alice logged in with Spanish saved, or "anonymous" with a Spanish browser)
+PAGES = [
+    ("posts:home", [], "member"),
+    ("posts:explore", [], "member"),
+    ("posts:user", ["alice"], "member"),
+    ("posts:user", ["bob"], "member"),
+    ("accounts:profile-edit", [], "member"),
+    ("accounts:popover", ["bob"], "member"),
+    ("account_change_password", [], "member"),
+    ("account_email", [], "member"),
+    ("account_login", [], "anonymous"),
+    ("account_signup", [], "anonymous"),
+    ("account_reset_password", [], "anonymous"),
+]
+
+# English from allauth, Django and our own pages that a missed translation would show.
+KNOWN_ENGLISH = [
+    "Sign In", "Sign Up", "Sign Out", "Password", "Forgot your password", "Remember Me", "Username",
+    "Email", "Home", "Explore", "Profile", "Log out", "Log in", "Follow", "Unfollow", "Last seen",
+    "Edit your profile", "Posts", "Newer", "Older", "Save", "Cancel", "Language", "Change password",
+    "characters left", "ago", "minutes", "hours", "Translate", "Not seen yet", "followers",
+]  # fmt: skip
+# Never translated: the site's name, the test members' names, and "English" in
+# the language menus, where each language is named in its own tongue.
+ALLOWED = {"Microblog", "alice", "bob", "English"}
+
+
+class VisibleText(HTMLParser):
+    """Text a reader sees or hears: text nodes and the attributes screen readers and tooltips use."""
+
+    READ_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "value"}
+
+    def __init__(self):
+        super().__init__()
+        self.chunks = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            # value= of hidden inputs (tokens, next URLs) is not read by anyone.
+            if name in self.READ_ATTRIBUTES and value and not (name == "value" and ("type", "hidden") in attrs):
+                self.chunks.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.chunks.append(data.strip())
+
+
+def english_phrases():
+    catalog = polib.pofile(str(Path(settings.LOCALE_PATHS[0]) / "es" / "LC_MESSAGES" / "django.po"))
+    phrases = set(KNOWN_ENGLISH)
+    for entry in catalog.translated_entries():
+        for msgid in filter(None, [entry.msgid, entry.msgid_plural]):
+            # Only the words around placeholders and markup.
+            for piece in re.split(r"%\(\w+\)[sd]|<[^>]+>", msgid):
+                if len(piece.strip(" .,!?")) >= 4:
+                    phrases.add(piece.strip(" .,!?"))
+    return sorted(phrases - ALLOWED)
+
+
+def english_in(html: str, phrases) -> list[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    text = "\n".join(parser.chunks)
+    return [phrase for phrase in phrases if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_catalogs():
+    # The .mo files are build output (make setup); compile them so this runs from a fresh clone too.
+    compile_catalogs()
+    reset_loaded_catalogs()
+
+
+@pytest.fixture
+def spanish_clients(alice, bob):
+    alice.language = "es"
+    alice.save()
+    PostFactory(author=alice, body="Hola a todos", language="es")
+    PostFactory(author=bob, body="¿Qué tal?", language="es")
+    member = Client(headers={"accept-language": "en"})  # her saved Spanish must win
+    member.force_login(alice)
+    return {"member": member, "anonymous": Client(headers={"accept-language": "es-ES,es;q=0.9"})}
+
+
+@pytest.mark.parametrize(("name", "args", "who"), PAGES, ids=[f"{name}{args or ''}" for name, args, _who in PAGES])
+def test_the_page_shows_no_english_with_spanish_active(spanish_clients, name, args, who):
+    response = spanish_clients[who].get(reverse(name, args=args))
+
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "es"
+    assert english_in(response.content.decode(), english_phrases()) == []
+
+
+def test_the_check_catches_english(spanish_clients):
+    # The walker itself: an untranslated page must fail it.
+    html = '<p>Explore</p><button aria-label="Close">x</button><time>3 minutes ago</time>'
+
+    assert set(english_in(html, english_phrases())) >= {"Explore", "Close", "minutes"}
+
+
+def test_the_404_page_is_in_spanish(spanish_clients):
+    response = spanish_clients["member"].get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Página no encontrada" in response.content.decode()
+    assert english_in(response.content.decode(), english_phrases()) == []
