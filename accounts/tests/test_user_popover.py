@@ -90,3 +90,10 @@ def test_it_runs_the_same_queries_whatever_the_follower_count(alice, charlie, fo
     with django_assert_num_queries(3):
         response = client.get(url_for("alice"))
     assert response.context["member"].follower_count == followers
+
+
+def test_it_offers_a_private_message_to_others_but_not_to_oneself(alice, bob_client, alice_client):
+    message_url = reverse("messaging:message-create", args=["alice"])
+
+    assert message_url in bob_client.get(reverse("accounts:popover", args=["alice"])).content.decode()
+    assert message_url not in alice_client.get(reverse("accounts:popover", args=["alice"])).content.decode()
