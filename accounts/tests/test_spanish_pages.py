@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.languages import compile_catalogs, reset_loaded_catalogs
+from messaging.services import message_send
 from posts.tests.factories import PostFactory
 
 # (URL name, URL arguments, "member" for alice logged in with Spanish saved, or "anonymous" with a Spanish browser)
@@ -25,11 +26,17 @@ PAGES = [
     ("posts:user", ["bob"], "member"),
     ("accounts:profile-edit", [], "member"),
     ("accounts:popover", ["bob"], "member"),
+    ("messaging:inbox", [], "member"),
+    ("messaging:message-create", ["bob"], "member"),
+    # Writing to herself: the page explains why no form is shown.
+    ("messaging:message-create", ["alice"], "member"),
     ("account_change_password", [], "member"),
     ("account_email", [], "member"),
+    ("account_logout", [], "member"),
     ("account_login", [], "anonymous"),
     ("account_signup", [], "anonymous"),
     ("account_reset_password", [], "anonymous"),
+    ("account_reset_password_done", [], "anonymous"),
 ]
 
 # English from allauth, Django and our own pages that a missed translation would show.
@@ -38,6 +45,8 @@ KNOWN_ENGLISH = [
     "Email", "Home", "Explore", "Profile", "Log out", "Log in", "Follow", "Unfollow", "Last seen",
     "Edit your profile", "Posts", "Newer", "Older", "Save", "Cancel", "Language", "Change password",
     "characters left", "ago", "minutes", "hours", "Translate", "Not seen yet", "followers",
+    "Message", "Messages", "Reply", "Send", "new", "Unread messages", "Export my posts", "Download", "Done",
+    "Progress", "Exporting your posts", "Your export has started",
 ]  # fmt: skip
 # Never translated: the site's name, the test members' names, and "English" in
 # the language menus, where each language is named in its own tongue.
@@ -98,13 +107,21 @@ def compiled_catalogs():
 
 
 @pytest.fixture
-def spanish_clients(alice, bob):
+def spanish_clients(alice, bob, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.JOB_RESULTS_DIR = tmp_path / "jobs"
     alice.language = "es"
     alice.save()
     PostFactory(author=alice, body="Hola a todos", language="es")
     PostFactory(author=bob, body="¿Qué tal?", language="es")
+    # An unread message: the inbox lists it and the navbar shows its badge.
+    message_send(sender=bob, recipient=alice, body="¿Cenamos el viernes?")
     member = Client(headers={"accept-language": "en"})  # her saved Spanish must win
     member.force_login(alice)
+    # A finished export, started as alice would: every page then shows the navbar's job
+    # box with its download link, the profile its "download your export" link, and the
+    # next page the flashed "export started" message.
+    with django_capture_on_commit_callbacks(execute=True):
+        member.post(reverse("posts:export"))
     return {"member": member, "anonymous": Client(headers={"accept-language": "es-ES,es;q=0.9"})}
 
 
@@ -115,6 +132,17 @@ def test_the_page_shows_no_english_with_spanish_active(spanish_clients, name, ar
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "es"
     assert english_in(response.content.decode(), english_phrases()) == []
+
+
+def test_the_member_pages_render_what_the_walk_is_meant_to_check(spanish_clients):
+    # Guards the fixture: a walk over empty pages would pass without checking these strings.
+    member = spanish_clients["member"]
+    profile = member.get(reverse("posts:user", args=["alice"])).content.decode()
+    inbox = member.get(reverse("messaging:inbox")).content.decode()
+
+    assert "Exportar mis publicaciones" in profile and "Descargar tu exportación del" in profile
+    assert "Exportando tus publicaciones" in profile and "Listo:" in profile  # the navbar's finished job
+    assert "¿Cenamos el viernes?" in inbox and "Responder" in inbox
 
 
 def test_the_check_catches_english(spanish_clients):
