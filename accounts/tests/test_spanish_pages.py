@@ -145,6 +145,30 @@ def test_the_member_pages_render_what_the_walk_is_meant_to_check(spanish_clients
     assert "¿Cenamos el viernes?" in inbox and "Responder" in inbox
 
 
+@pytest.mark.parametrize(
+    ("name", "args", "error"),
+    [
+        ("posts:home", [], "Tu publicación está vacía."),
+        ("messaging:message-create", ["bob"], "Tu mensaje está vacío."),
+    ],
+)
+def test_a_refused_form_answers_in_spanish(spanish_clients, name, args, error):
+    response = spanish_clients["member"].post(reverse(name, args=args), {"body": "  "})
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert english_in(response.content.decode(), english_phrases()) == []
+
+
+def test_a_sent_message_is_confirmed_in_spanish(spanish_clients):
+    response = spanish_clients["member"].post(
+        reverse("messaging:message-create", args=["bob"]), {"body": "¡Hola!"}, follow=True
+    )
+
+    assert "Tu mensaje para bob se ha enviado." in response.content.decode()
+    assert english_in(response.content.decode(), english_phrases()) == []
+
+
 def test_the_check_catches_english(spanish_clients):
     # The walker itself: an untranslated page must fail it.
     html = '<p>Explore</p><button aria-label="Close">x</button><time>3 minutes ago</time>'
