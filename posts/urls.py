@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("explore/", views.explore, name="explore"),
     path("user/<username:username>/", views.user_detail, name="user"),
+    path("search/", views.search, name="search"),
 ]

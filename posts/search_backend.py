@@ -1,0 +1,115 @@
+"""The Whoosh backend, tuned for Microblog (HAYSTACK_CONNECTIONS uses it by default).
+
+- A query word is looked up in `text` (English) and in every `text_<language>`
+  field, each analysed the way that field was indexed.
+- Equal relevance → the newer post first.
+- A search on a missing index says so (the page shows a polite message)
+  instead of silently creating an empty one; an index update recreates it."""
+
+from datetime import datetime
+
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import ID
+from haystack.exceptions import SearchBackendError
+from haystack.utils import get_identifier
+from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.qparser import MultifieldPlugin, QueryParser
+from whoosh.query import WeightingQuery
+
+# Added to each term's score in proportion to the post's date: it only decides
+# between scores closer than this, i.e. ties (BM25 scores are ~1–20).
+TIE_BREAK = 1e-3
+# Seconds to wait for another process's write lock on the index.
+WRITE_LOCK_TIMEOUT = 10
+# Seconds since 1970 divided by this stay below 1 until the year 2286.
+_DATE_SCALE = 1e10
+
+
+class _NewestOnTiesScorer(scoring.BaseScorer):
+    def __init__(self, scorer, created_column):
+        self.scorer = scorer
+        self.created = created_column
+
+    def score(self, matcher):
+        # Members have no `created`: the column gives them a placeholder.
+        created = self.created[matcher.id()] if self.created is not None else None
+        recency = created.timestamp() / _DATE_SCALE if isinstance(created, datetime) else 0
+        return self.scorer.score(matcher) + TIE_BREAK * recency
+
+
+class NewestOnTies(scoring.BM25F):
+    """BM25F relevance; among equally relevant documents the newer one wins."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        reader = searcher.reader()
+        created = reader.column_reader("created") if reader.has_column("created") else None
+        return _NewestOnTiesScorer(super().scorer(searcher, fieldname, text, qf), created)
+
+
+class _WeightedQuery(WeightingQuery):
+    # Whoosh 2.7.4's WeightingQuery.matcher drops the context it builds
+    # (context.set returns a copy), so its weighting is never used.
+    def matcher(self, searcher, context=None):
+        context = (context or searcher.context()).set(weighting=self.weighting)
+        return self.child.matcher(searcher, context)
+
+
+class RankedParser(QueryParser):
+    """Looks each word up in all `fieldnames`; ranks with NewestOnTies."""
+
+    def __init__(self, fieldnames, schema):
+        super().__init__(None, schema)
+        self.add_plugin(MultifieldPlugin(fieldnames))
+
+    def parse(self, text, normalize=True, debug=False):
+        return _WeightedQuery(super().parse(text, normalize=normalize, debug=debug), NewestOnTies())
+
+
+class MicroblogWhooshBackend(WhooshSearchBackend):
+    def setup(self):
+        super().setup()
+        fields = [self.content_field_name] + sorted(
+            name for name in self.schema.names() if name.startswith(f"{self.content_field_name}_")
+        )
+        self.parser = RankedParser(fields, schema=self.schema)
+
+    def _index_is_missing(self) -> bool:
+        return self.use_file_storage and not whoosh_index.exists_in(self.path)
+
+    def search(self, query_string, **kwargs):
+        if self._index_is_missing():
+            raise SearchBackendError(f"There is no search index in {self.path}: run manage.py rebuild_index.")
+        return super().search(query_string, **kwargs)
+
+    def update(self, index, iterable, commit=True):
+        if self._index_is_missing():
+            # Deleted while we were running: start a new one (setup creates it).
+            self.setup_complete = False
+        super().update(index, iterable, commit=commit)
+
+    def remove(self, obj_or_string, commit=True):
+        self.remove_many([obj_or_string])
+
+    def remove_many(self, objs_or_strings):
+        """Delete several documents in one commit (the base class commits per document)."""
+        if self._index_is_missing() or not objs_or_strings:
+            return
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        # Wait a little for a concurrent writer; a LockError makes the task retry.
+        with self.index.writer(timeout=WRITE_LOCK_TIMEOUT) as writer:
+            for obj_or_string in objs_or_strings:
+                writer.delete_by_term(ID, get_identifier(obj_or_string))
+
+    def doc_count(self) -> int:
+        if self._index_is_missing():
+            return 0
+        if not self.setup_complete:
+            self.setup()
+        return self.index.refresh().doc_count()
+
+
+class MicroblogWhooshEngine(WhooshEngine):
+    backend = MicroblogWhooshBackend
