@@ -6,8 +6,6 @@
 - A search on a missing index says so (the page shows a polite message)
   instead of silently creating an empty one; an index update recreates it."""
 
-from datetime import datetime
-
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID
 from haystack.exceptions import SearchBackendError
@@ -22,8 +20,8 @@ from whoosh.query import WeightingQuery
 TIE_BREAK = 1e-3
 # Seconds to wait for another process's write lock on the index.
 WRITE_LOCK_TIMEOUT = 10
-# Seconds since 1970 divided by this stay below 1 until the year 2286.
-_DATE_SCALE = 1e10
+# Whoosh stores dates as microseconds since the year 1; this is the year ~3170.
+_DATE_SCALE = 1e17
 
 
 class _NewestOnTiesScorer(scoring.BaseScorer):
@@ -32,9 +30,9 @@ class _NewestOnTiesScorer(scoring.BaseScorer):
         self.created = created_column
 
     def score(self, matcher):
-        # Members have no `created`: the column gives them a placeholder.
-        created = self.created[matcher.id()] if self.created is not None else None
-        recency = created.timestamp() / _DATE_SCALE if isinstance(created, datetime) else 0
+        created = self.created[matcher.id()] if self.created is not None else 0
+        # Members have no date: the column holds a placeholder outside the range.
+        recency = created / _DATE_SCALE if 0 < created < _DATE_SCALE else 0
         return self.scorer.score(matcher) + TIE_BREAK * recency
 
 
@@ -43,7 +41,7 @@ class NewestOnTies(scoring.BM25F):
 
     def scorer(self, searcher, fieldname, text, qf=1):
         reader = searcher.reader()
-        created = reader.column_reader("created") if reader.has_column("created") else None
+        created = reader.column_reader("created", translate=False) if reader.has_column("created") else None
         return _NewestOnTiesScorer(super().scorer(searcher, fieldname, text, qf), created)
 
 

@@ -4,6 +4,8 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -287,3 +289,23 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 
 def test_it_only_answers_get(bob_client):
     assert bob_client.post(SEARCH, {"q": "zebra"}).status_code == 405
+
+
+def test_its_queries_do_not_grow_with_results(alice, bob_client, indexed, settings, django_assert_num_queries):
+    settings.POSTS_PER_PAGE = 25
+    with indexed():
+        PostFactory(author=alice, body="Meerkat one.")
+        UserFactory(about_me="Meerkat fan.")
+    bob_client.get(SEARCH, {"q": "meerkat"})  # the first request may write last_seen
+    with CaptureQueriesContext(connection) as one_row:
+        bob_client.get(SEARCH, {"q": "meerkat"})
+
+    with indexed():
+        for number in range(24):  # each post by a new member
+            PostFactory(body=f"Meerkat number {number}.")
+        UserFactory.create_batch(4, about_me="Meerkat watcher.")
+
+    with django_assert_num_queries(len(one_row)):
+        response = bob_client.get(SEARCH, {"q": "meerkat"})
+    assert response.text.count('<article class="post ') == 25
+    assert len(response.context["people"]) == 5
