@@ -1,16 +1,7 @@
+import threading
+
 import pytest
 from haystack import connections
-
-from posts.search_backend import MicroblogWhooshEngine
-
-
-def _point_search_at(path):
-    connections.connections_info["default"] = {
-        "ENGINE": f"{MicroblogWhooshEngine.__module__}.{MicroblogWhooshEngine.__name__}",
-        "PATH": str(path),
-        "SILENTLY_FAIL": False,
-    }
-    connections.reload("default")
 
 
 @pytest.fixture(autouse=True)
@@ -18,10 +9,16 @@ def search_index(tmp_path):
     """Every posts test gets its own Whoosh index in a temporary directory, so
     no test reads or writes the one in DATA_DIR. Yields the backend."""
     original = connections.connections_info["default"]
-    _point_search_at(tmp_path / "whoosh")
+    connections.connections_info["default"] = {
+        "ENGINE": "posts.search_backend.MicroblogWhooshEngine",
+        "PATH": str(tmp_path / "whoosh"),
+        "SILENTLY_FAIL": False,
+    }
+    # A fresh thread-local drops every thread's cached backend (a live server's too).
+    connections.thread_local = threading.local()
     yield connections["default"].get_backend()
     connections.connections_info["default"] = original
-    connections.reload("default")
+    connections.thread_local = threading.local()
 
 
 @pytest.fixture
