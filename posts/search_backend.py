@@ -7,9 +7,9 @@
   instead of silently creating an empty one; an index update recreates it."""
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
-from haystack.constants import ID
-from haystack.exceptions import SearchBackendError
-from haystack.utils import get_identifier
+from haystack.constants import DJANGO_CT, ID
+from haystack.exceptions import SearchBackendError, SkipDocument
+from haystack.utils import get_identifier, get_model_ct
 from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.qparser import MultifieldPlugin, QueryParser
@@ -34,6 +34,14 @@ class _NewestOnTiesScorer(scoring.BaseScorer):
         # Members have no date: the column holds a placeholder outside the range.
         recency = created / _DATE_SCALE if 0 < created < _DATE_SCALE else 0
         return self.scorer.score(matcher) + TIE_BREAK * recency
+
+    def max_quality(self):
+        # Whoosh skips documents that cannot beat the current top scores; the
+        # bound must include the largest tie-break (recency is below 1).
+        return self.scorer.max_quality() + TIE_BREAK
+
+    def supports_block_quality(self):
+        return False
 
 
 class NewestOnTies(scoring.BM25F):
@@ -75,16 +83,47 @@ class MicroblogWhooshBackend(WhooshSearchBackend):
     def _index_is_missing(self) -> bool:
         return self.use_file_storage and not whoosh_index.exists_in(self.path)
 
-    def search(self, query_string, **kwargs):
+    def search(self, query_string, models=None, **kwargs):
         if self._index_is_missing():
             raise SearchBackendError(f"There is no search index in {self.path}: run manage.py rebuild_index.")
+        if query_string and models:
+            # Restrict to the models inside the query, where Whoosh intersects
+            # posting lists; the base class's "narrow query" instead collects
+            # every document of the model on each search (200 ms at 20,000 posts).
+            types = " OR ".join(f"{DJANGO_CT}:{get_model_ct(model)}" for model in sorted(models, key=get_model_ct))
+            query_string = f"({query_string}) AND ({types})"
+            kwargs["limit_to_registered_models"] = False
         return super().search(query_string, **kwargs)
 
     def update(self, index, iterable, commit=True):
+        """Index a batch of objects in one commit. The base class calls
+        update_document per object, which opens a reader over every segment
+        each time (rebuilding 200,000 posts took hours); one reader per
+        batch finds the documents to replace."""
         if self._index_is_missing():
             # Deleted while we were running: start a new one (setup creates it).
             self.setup_complete = False
-        super().update(index, iterable, commit=commit)
+        if not self.setup_complete:
+            self.setup()
+        documents = {}
+        for obj in iterable:
+            try:
+                prepared = index.full_prepare(obj)
+            except SkipDocument:
+                continue
+            prepared.pop("boost", None)  # document boosts do not exist in Whoosh 2.5+
+            documents[prepared[ID]] = {key: self._from_python(value) for key, value in prepared.items()}
+        if not documents:
+            return
+        self.index = self.index.refresh()
+        with self.index.writer(timeout=WRITE_LOCK_TIMEOUT) as writer:
+            with writer.searcher() as searcher:
+                for identifier in documents:
+                    docnum = searcher.document_number(**{ID: identifier})
+                    if docnum is not None:
+                        writer.delete_document(docnum)
+            for document in documents.values():
+                writer.add_document(**document)
 
     def remove(self, obj_or_string, commit=True):
         self.remove_many([obj_or_string])
