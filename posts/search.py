@@ -6,7 +6,6 @@ import logging
 import re
 from itertools import islice
 
-from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from haystack import connection_router, connections
@@ -54,12 +53,12 @@ def search_words(cleaned: str) -> list[str]:
     return _WORD.findall(cleaned)
 
 
-def _run(queryset):
+def _ask_backend(call):
     # Backends fail in their own ways (OSError and whoosh errors on a broken
     # index directory, transport errors from Elasticsearch): all mean "search
     # is unavailable right now", which the page reports instead of a 500.
     try:
-        return list(queryset)
+        return call()
     except Exception as error:
         logger.exception("Search backend unavailable")
         raise SearchUnavailable from error
@@ -73,17 +72,13 @@ class PostResults:
         self.queryset = SearchQuerySet().models(Post).filter(content=AutoQuery(query)).load_all()
 
     def count(self) -> int:
-        try:
-            return self.queryset.count()
-        except Exception as error:
-            logger.exception("Search backend unavailable")
-            raise SearchUnavailable from error
+        return _ask_backend(self.queryset.count)
 
     def __len__(self):
         return self.count()
 
     def __getitem__(self, item):
-        results = _run(self.queryset[item])
+        results = _ask_backend(lambda: list(self.queryset[item]))
         # A result whose post was deleted or hidden a moment ago has no object.
         return [result.object for result in results if result.object is not None]
 
@@ -93,7 +88,8 @@ def post_search(*, query: str) -> PostResults:
 
 
 def member_search(*, query: str) -> list[User]:
-    results = _run(SearchQuerySet().models(User).filter(content=AutoQuery(query)).load_all()[:PEOPLE_SHOWN])
+    queryset = SearchQuerySet().models(User).filter(content=AutoQuery(query)).load_all()
+    results = _ask_backend(lambda: list(queryset[:PEOPLE_SHOWN]))
     return [result.object for result in results if result.object is not None]
 
 
@@ -166,7 +162,7 @@ def search_index_member_sync(*, user_id: int) -> None:
         indexed_posts = SearchQuerySet(using=using).models(Post).filter(author_id=user_id)
         if member is not None and member.is_active:
             backend.update(connection.get_unified_index().get_index(User), [member])
-            stored = Post.objects.filter(author_id=user_id).aggregate(n=Count("pk"))["n"]
+            stored = Post.objects.filter(author_id=user_id).count()
             if indexed_posts.count() < stored:
                 posts = post_index.index_queryset().filter(author_id=user_id).order_by("pk")
                 for batch in _batches(posts.iterator(chunk_size=INDEX_BATCH_SIZE), INDEX_BATCH_SIZE):
