@@ -179,6 +179,9 @@ else:
             "SILENTLY_FAIL": False,
         },
     }
+# Searches never filter by model: each kind of document has fields of its own
+# (posts `text`, members `people`), and a model filter is slow on Whoosh.
+HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 # Index changes go through a Celery task queued after commit (posts/signals.py).
 HAYSTACK_SIGNAL_PROCESSOR = "posts.signals.QueuedSignalProcessor"
 

@@ -7,11 +7,12 @@
   instead of silently creating an empty one; an index update recreates it."""
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
-from haystack.constants import DJANGO_CT, ID
+from haystack.constants import ID
 from haystack.exceptions import SearchBackendError, SkipDocument
-from haystack.utils import get_identifier, get_model_ct
+from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
 from whoosh import scoring
+from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import MultifieldPlugin, QueryParser
 from whoosh.query import WeightingQuery
 
@@ -75,6 +76,12 @@ class RankedParser(QueryParser):
 class MicroblogWhooshBackend(WhooshSearchBackend):
     def setup(self):
         super().setup()
+        if self.use_file_storage:
+            # Without mmap Whoosh reads what a search needs; with it, it copies
+            # whole segment parts into memory on every search (130 ms vs 30 ms
+            # for one word at 200,000 posts).
+            self.storage = FileStorage(self.path, supports_mmap=False)
+            self.index = self.storage.open_index(schema=self.schema)
         fields = [self.content_field_name] + sorted(
             name for name in self.schema.names() if name.startswith(f"{self.content_field_name}_")
         )
@@ -83,16 +90,9 @@ class MicroblogWhooshBackend(WhooshSearchBackend):
     def _index_is_missing(self) -> bool:
         return self.use_file_storage and not whoosh_index.exists_in(self.path)
 
-    def search(self, query_string, models=None, **kwargs):
+    def search(self, query_string, **kwargs):
         if self._index_is_missing():
             raise SearchBackendError(f"There is no search index in {self.path}: run manage.py rebuild_index.")
-        if query_string and models:
-            # Restrict to the models inside the query, where Whoosh intersects
-            # posting lists; the base class's "narrow query" instead collects
-            # every document of the model on each search (200 ms at 20,000 posts).
-            types = " OR ".join(f"{DJANGO_CT}:{get_model_ct(model)}" for model in sorted(models, key=get_model_ct))
-            query_string = f"({query_string}) AND ({types})"
-            kwargs["limit_to_registered_models"] = False
         return super().search(query_string, **kwargs)
 
     def update(self, index, iterable, commit=True):

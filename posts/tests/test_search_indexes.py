@@ -67,9 +67,20 @@ def test_only_active_members_posts_are_indexed(alice, charlie):
 def test_a_member_document_has_the_username_its_parts_and_about_me(alice):
     member = User.objects.create_user("tea_lover-42", "t@example.com", about_me="Oolong fan.")
 
-    text = UserIndex().full_prepare(member)["text"]
+    document = UserIndex().full_prepare(member)
 
-    assert "tea_lover-42" in text and "tea lover 42" in text and "Oolong fan." in text
+    assert "tea_lover-42" in document["people"] and "tea lover 42" in document["people"]
+    assert "Oolong fan." in document["people"]
+    # Post searches look in `text` only, so members keep it empty.
+    assert document["text"] == ""
+
+
+def test_a_post_search_never_returns_members(alice, indexed):
+    with indexed():
+        alice.about_me = "Wombat whisperer."
+        alice.save()
+
+    assert post_search(query="wombat").count() == 0
 
 
 def test_only_active_members_are_indexed(alice, charlie):
@@ -86,7 +97,7 @@ def test_rebuild_index_makes_bulk_created_posts_searchable(alice, search_index):
     call_command("rebuild_index", interactive=False, batchsize=2, verbosity=0)
 
     assert SearchQuerySet().models(Post).filter(content="gnu").count() == 5
-    assert SearchQuerySet().models(User).filter(content="alice").count() == 1
+    assert SearchQuerySet().models(User).filter(people="alice").count() == 1
 
 
 def test_update_index_adds_what_is_missing(alice, search_index):

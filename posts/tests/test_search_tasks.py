@@ -49,7 +49,7 @@ def test_a_deactivated_members_posts_are_removed_and_put_back(charlie):
 
     assert hidden == []
     assert _indexed_posts(author_id=charlie.pk) == sorted(post.pk for post in posts)
-    assert SearchQuerySet().models(User).filter(content="charlie").count() == 1
+    assert SearchQuerySet().models(User).filter(people="charlie").count() == 1
 
 
 def test_a_deleted_members_posts_are_removed_from_the_index(alice, charlie):
