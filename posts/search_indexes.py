@@ -29,11 +29,16 @@ def language_field_name(code: str) -> str:
     return f"text_{code}"
 
 
+def stemmed_language(language: str) -> str | None:
+    """The code of the stemmer for a post's `language` ("pt-br" → "pt"), if Whoosh has one."""
+    code = language.lower().split("-")[0]
+    return code if code in LANGUAGE_ANALYZERS else None
+
+
 def analyzers_for(language: str) -> list:
     """The analysers a post in `language` is indexed with (for highlighting)."""
-    if language in LANGUAGE_ANALYZERS:
-        return [ENGLISH_ANALYZER, LANGUAGE_ANALYZERS[language]]
-    return [ENGLISH_ANALYZER]
+    code = stemmed_language(language)
+    return [ENGLISH_ANALYZER, LANGUAGE_ANALYZERS[code]] if code else [ENGLISH_ANALYZER]
 
 
 # One optional field per language; Haystack collects fields from base classes.
@@ -70,6 +75,6 @@ class PostIndex(LanguageFields, indexes.Indexable):
 
     def prepare(self, obj):
         data = super().prepare(obj)
-        if obj.language in LANGUAGE_ANALYZERS:
-            data[language_field_name(obj.language)] = obj.body
+        if code := stemmed_language(obj.language):
+            data[language_field_name(code)] = obj.body
         return data

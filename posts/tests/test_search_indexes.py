@@ -33,6 +33,12 @@ def test_a_post_in_a_stemmed_language_also_fills_that_languages_field(alice):
     assert "fr" in STEMMED_LANGUAGES and "de" in STEMMED_LANGUAGES and "en" not in STEMMED_LANGUAGES
 
 
+def test_a_regional_language_code_uses_its_languages_stemmer(alice):
+    document = PostIndex().full_prepare(PostFactory(author=alice, body="Olá.", language="pt-BR"))
+
+    assert document["text_pt"] == "Olá."
+
+
 def test_an_undetected_language_is_indexed_as_english_only(alice):
     document = PostIndex().full_prepare(PostFactory(author=alice, body="Hola.", language=""))
 
