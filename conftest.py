@@ -3,12 +3,14 @@
 
 import contextlib
 import os
+import threading
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from haystack import connections
 
 from accounts.models import Follow
 from accounts.tests.factories import UserFactory
@@ -46,6 +48,23 @@ def pytest_collection_modifyitems(items):
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and "migrated_contents" not in item.fixturenames:
             item.fixturenames.insert(0, "migrated_contents")  # before any fixture adds rows
+
+
+@pytest.fixture(autouse=True)
+def search_index(tmp_path):
+    """Every test gets its own Whoosh index in a temporary directory, so
+    no test reads or writes the one in DATA_DIR. Yields the backend."""
+    original = connections.connections_info["default"]
+    connections.connections_info["default"] = {
+        "ENGINE": "posts.search_backend.MicroblogWhooshEngine",
+        "PATH": str(tmp_path / "whoosh"),
+        "SILENTLY_FAIL": False,
+    }
+    # A fresh thread-local drops every thread's cached backend (a live server's too).
+    connections.thread_local = threading.local()
+    yield connections["default"].get_backend()
+    connections.connections_info["default"] = original
+    connections.thread_local = threading.local()
 
 
 @pytest.fixture

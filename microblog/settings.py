@@ -157,10 +157,38 @@ CELERY_TIMEZONE = "UTC"
 # Unit tests flip this on; a real worker runs tasks otherwise.
 CELERY_TASK_ALWAYS_EAGER = False
 
-# Full-text search: a Whoosh index on disk (the search issue adds Elasticsearch).
-HAYSTACK_CONNECTIONS = {
-    "default": {"ENGINE": "haystack.backends.whoosh_backend.WhooshEngine", "PATH": str(DATA_DIR / "whoosh")},
-}
+# Full-text search: a Whoosh index in DATA_DIR/whoosh (created on first use), or
+# Elasticsearch 7 when ELASTICSEARCH_URL is set (needs `pip install "elasticsearch>=7,<8"`).
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+# Rows per batch in rebuild_index / update_index (both also take --batch-size).
+SEARCH_BATCH_SIZE = env.int("SEARCH_BATCH_SIZE", default=1000)
+if ELASTICSEARCH_URL:
+    HAYSTACK_CONNECTIONS = {
+        "default": {
+            "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
+            "URL": ELASTICSEARCH_URL,
+            # Name of the Elasticsearch index holding posts and members.
+            "INDEX_NAME": env.str("ELASTICSEARCH_INDEX", default="microblog"),
+            "TIMEOUT": 5,
+            "BATCH_SIZE": SEARCH_BATCH_SIZE,
+            # Raise instead of returning nothing, so the search page can say the backend is down.
+            "SILENTLY_FAIL": False,
+        },
+    }
+else:
+    HAYSTACK_CONNECTIONS = {
+        "default": {
+            "ENGINE": "posts.search_backend.MicroblogWhooshEngine",
+            "PATH": str(DATA_DIR / "whoosh"),
+            "BATCH_SIZE": SEARCH_BATCH_SIZE,
+            "SILENTLY_FAIL": False,
+        },
+    }
+# Searches never filter by model: each kind of document has fields of its own
+# (posts `text`, members `people`), and a model filter is slow on Whoosh.
+HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
+# Index changes go through a Celery task queued after commit (posts/signals.py).
+HAYSTACK_SIGNAL_PROCESSOR = "posts.signals.QueuedSignalProcessor"
 
 AUTH_USER_MODEL = "accounts.User"
 

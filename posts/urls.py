@@ -10,4 +10,5 @@ urlpatterns = [
     path("user/<username:username>/", views.user_detail, name="user"),
     path("export/", views.export_start, name="export"),
     path("post/<int:pk>/translate/", views.post_translate_json, name="translate"),
+    path("search/", views.search, name="search"),
 ]

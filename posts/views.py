@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +14,7 @@ from messaging.models import Job
 from messaging.services import JobAlreadyRunning, JobNotStarted
 from posts.forms import PostForm
 from posts.models import Post
+from posts.search import SearchUnavailable, highlight, member_search, post_search, search_query_clean, search_words
 from posts.services import EXPORT_JOB, post_create, posts_export_start
 from posts.translation import (
     TranslationError,
@@ -97,3 +100,26 @@ def post_translate_json(request, pk):
     except TranslationError as error:
         return JsonResponse({"error": str(error)}, status=502)
     return JsonResponse({"text": text, "language": target})
+
+
+@login_required
+@require_GET
+def search(request):
+    raw = request.GET.get("q", "").replace("\x00", "")
+    if not raw.strip():
+        return redirect("posts:explore")
+    query = search_query_clean(raw)
+    words = search_words(query)
+    context = {"search_query": raw, "page_query": urlencode({"q": raw}), "title": _("Search"), "tab": "search"}
+    if not words:  # nothing searchable in it, e.g. "***"
+        return render(request, "posts/search.html", {**context, "page": None, "people": []})
+    try:
+        page = _page_of(request, post_search(query=query))
+        people = member_search(query=query) if page.number == 1 else []
+    except SearchUnavailable:
+        return render(request, "posts/search.html", {**context, "unavailable": True}, status=503)
+    for post in page:
+        post.highlighted_body = highlight(post.body, words=words, language=post.language)
+    for member in people:
+        member.highlighted_about_me = highlight(member.about_me, words=words)
+    return render(request, "posts/search.html", {**context, "page": page, "people": people})

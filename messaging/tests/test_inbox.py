@@ -15,12 +15,12 @@ INBOX = reverse("messaging:inbox")
 
 def test_it_lists_received_messages_newest_first_with_reply_links(alice, bob, charlie, alice_client):
     now = timezone.now()
-    MessageFactory(sender=bob, recipient=alice, body="older", created=now - datetime.timedelta(hours=1))
-    MessageFactory(sender=charlie, recipient=alice, body="newer", created=now)
+    MessageFactory(sender=bob, recipient=alice, body="Tea at noon?", created=now - datetime.timedelta(hours=1))
+    MessageFactory(sender=charlie, recipient=alice, body="Walk at six?", created=now)
 
     html = alice_client.get(INBOX).content.decode()
 
-    assert html.index("newer") < html.index("older")
+    assert html.index("Walk at six?") < html.index("Tea at noon?")
     assert reverse("messaging:message-create", args=["bob"]) in html
     assert reverse("accounts:identicon", args=["charlie"]) in html  # the sender's avatar
 

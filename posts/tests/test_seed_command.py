@@ -174,3 +174,9 @@ def test_bad_arguments_are_refused_with_a_clear_message(options, message):
     with pytest.raises(CommandError, match=message):
         seed(**options)
     assert not User.objects.exists()
+
+
+def test_it_says_how_to_make_the_new_posts_searchable():
+    output = seed(users=1, posts=1, follows=0)
+
+    assert "manage.py rebuild_index" in output

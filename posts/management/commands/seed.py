@@ -300,6 +300,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo password: {DEMO_PASSWORD}")
         if users:
             self.stdout.write(f"Log in as {new_members[0].username} (or by email {new_members[0].email}).")
+        # Bulk inserts send no signals, so nothing reached the search index.
+        self.stdout.write("To make them searchable: manage.py rebuild_index --noinput")
 
     def log(self, message: str):
         if self.verbosity >= 1:
