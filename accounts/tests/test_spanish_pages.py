@@ -5,6 +5,7 @@ is checked too. "English" means any string of our catalog that Spanish
 translates differently, plus KNOWN_ENGLISH below for strings from other apps."""
 
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from accounts.languages import compile_catalogs, reset_loaded_catalogs
 from messaging.services import message_send
 from posts.tests.factories import PostFactory
 
-# (URL name, URL arguments, "member" for alice logged in with Spanish saved, or "anonymous" with a Spanish browser)
+# (URL name, URL arguments, "member" for alice logged in with Spanish saved, or "anonymous" with a
+# Spanish browser[, query string])
 PAGES = [
     ("posts:home", [], "member"),
     ("posts:explore", [], "member"),
@@ -26,6 +28,9 @@ PAGES = [
     ("posts:user", ["bob"], "member"),
     ("accounts:profile-edit", [], "member"),
     ("accounts:popover", ["bob"], "member"),
+    # A post found (with the navbar box holding the query), then a member found and no post.
+    ("posts:search", [], "member", "q=hola"),
+    ("posts:search", [], "member", "q=alice"),
     ("messaging:inbox", [], "member"),
     ("messaging:message-create", ["bob"], "member"),
     # Writing to herself: the page explains why no form is shown.
@@ -46,7 +51,8 @@ KNOWN_ENGLISH = [
     "Edit your profile", "Posts", "Newer", "Older", "Save", "Cancel", "Language", "Change password",
     "characters left", "ago", "minutes", "hours", "Translate", "Not seen yet", "followers",
     "Message", "Messages", "Reply", "Send", "new", "Unread messages", "Export my posts", "Download", "Done",
-    "Progress", "Exporting your posts", "Your export has started",
+    "Progress", "Exporting your posts", "Your export has started", "Search", "People", "Results for",
+    "No posts match your search",
 ]  # fmt: skip
 # Never translated: the site's name, the test members' names, and "English" in
 # the language menus, where each language is named in its own tongue.
@@ -109,10 +115,11 @@ def compiled_catalogs():
 @pytest.fixture
 def spanish_clients(alice, bob, settings, tmp_path, django_capture_on_commit_callbacks):
     settings.JOB_RESULTS_DIR = tmp_path / "jobs"
-    alice.language = "es"
-    alice.save()
-    PostFactory(author=alice, body="Hola a todos", language="es")
-    PostFactory(author=bob, body="¿Qué tal?", language="es")
+    with django_capture_on_commit_callbacks(execute=True):  # indexed for search, as after a real commit
+        alice.language = "es"
+        alice.save()
+        PostFactory(author=alice, body="Hola a todos", language="es")
+        PostFactory(author=bob, body="¿Qué tal?", language="es")
     # An unread message: the inbox lists it and the navbar shows its badge.
     message_send(sender=bob, recipient=alice, body="¿Cenamos el viernes?")
     member = Client(headers={"accept-language": "en"})  # her saved Spanish must win
@@ -125,9 +132,16 @@ def spanish_clients(alice, bob, settings, tmp_path, django_capture_on_commit_cal
     return {"member": member, "anonymous": Client(headers={"accept-language": "es-ES,es;q=0.9"})}
 
 
-@pytest.mark.parametrize(("name", "args", "who"), PAGES, ids=[f"{name}{args or ''}" for name, args, _who in PAGES])
-def test_the_page_shows_no_english_with_spanish_active(spanish_clients, name, args, who):
-    response = spanish_clients[who].get(reverse(name, args=args))
+ROWS = [(name, args, who, query[0] if query else "") for name, args, who, *query in PAGES]
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "who", "query"),
+    ROWS,
+    ids=[f"{name}{args or ''}{'?' + query if query else ''}" for name, args, _who, query in ROWS],
+)
+def test_the_page_shows_no_english_with_spanish_active(spanish_clients, name, args, who, query):
+    response = spanish_clients[who].get(reverse(name, args=args) + (f"?{query}" if query else ""))
 
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "es"
@@ -143,6 +157,10 @@ def test_the_member_pages_render_what_the_walk_is_meant_to_check(spanish_clients
     assert "Exportar mis publicaciones" in profile and "Descargar tu exportación del" in profile
     assert "Exportando tus publicaciones" in profile and "Listo:" in profile  # the navbar's finished job
     assert "¿Cenamos el viernes?" in inbox and "Responder" in inbox
+    found_post = member.get(reverse("posts:search"), {"q": "hola"}).content.decode()
+    found_member = member.get(reverse("posts:search"), {"q": "alice"}).content.decode()
+    assert "<mark>Hola</mark> a todos" in found_post
+    assert "Personas" in found_member and "Ninguna publicación coincide con tu búsqueda." in found_member
 
 
 @pytest.mark.parametrize(
@@ -166,6 +184,16 @@ def test_a_sent_message_is_confirmed_in_spanish(spanish_clients):
     )
 
     assert "Tu mensaje para bob se ha enviado." in response.content.decode()
+    assert english_in(response.content.decode(), english_phrases()) == []
+
+
+def test_the_search_outage_notice_is_in_spanish(spanish_clients, search_index):
+    shutil.rmtree(search_index.path)  # no index: the backend cannot answer
+
+    response = spanish_clients["member"].get(reverse("posts:search"), {"q": "hola"})
+
+    assert response.status_code == 503
+    assert "La búsqueda no está disponible en este momento." in response.content.decode()
     assert english_in(response.content.decode(), english_phrases()) == []
 
 
