@@ -1,6 +1,9 @@
 from csp.decorators import csp_update
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -15,7 +18,16 @@ admin.site.site_title = _("Microblog admin")
 # Matched ahead of api.urls' own "docs/" route, which therefore keeps its name for reverse().
 api_docs = csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (admin, API docs): send them to ours."""
+    response = redirect(static("favicon.svg"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     # Normally answered by microblog.health.HealthCheckMiddleware before this; here for reverse().
     path("healthz", healthz, name="healthz"),
     path("api/docs/", api_docs),
