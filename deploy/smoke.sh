@@ -71,4 +71,5 @@ echo "smoke: gunicorn up with $workers workers"
 
 .venv/bin/python e2e/smoke_production.py "https://localhost:$port"
 grep -q "succeeded in" "$work/worker.log"   # the export really ran on the separate worker
+grep -Eq "transport: +redis://" "$work/worker.log"   # through Redis, not a default broker
 echo "smoke: passed"

@@ -36,7 +36,8 @@ def env_bool(name: str, default: bool) -> bool:
 DEBUG = env_bool("DEBUG", False)
 
 # Runtime data (SQLite database, file cache, uploads) lives outside the code.
-DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
+# An empty value (as in .env.example) means the default, like an unset one.
+DATA_DIR = Path(env.str("DATA_DIR", default="") or BASE_DIR / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 # Required in production; a throwaway key only while DEBUG is on.
@@ -164,7 +165,8 @@ else:
 
 # Celery: Redis when REDIS_URL is set; otherwise a queue in files under DATA_DIR
 # that the dev server and `make run`'s worker share, so no server is needed.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# (An empty CELERY_BROKER_URL, as in .env.example, means "not set", not Celery's amqp:// default.)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = DATA_DIR / "queue"
     for _folder in ("messages", "control"):

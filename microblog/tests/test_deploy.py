@@ -127,3 +127,9 @@ def test_gunicorn_refuses_to_start_with_one_clear_line(tmp_path, overrides, mess
     assert len(errors) == 1, result.stderr
     assert message in errors[0]
     assert "Traceback" not in result.stderr and "Booting worker" not in result.stderr
+
+
+def test_empty_values_in_the_env_file_mean_the_defaults(tmp_path):
+    # .env.example leaves CELERY_BROKER_URL and DATA_DIR empty: Redis and ./var, not amqp:// and ".".
+    out = settings_value(tmp_path, "s.CELERY_BROKER_URL, s.DATA_DIR.name", DATA_DIR="")
+    assert out == "redis://127.0.0.1:6379/0 var"
