@@ -133,3 +133,25 @@ def test_empty_values_in_the_env_file_mean_the_defaults(tmp_path):
     # .env.example leaves CELERY_BROKER_URL and DATA_DIR empty: Redis and ./var, not amqp:// and ".".
     out = settings_value(tmp_path, "s.CELERY_BROKER_URL, s.DATA_DIR.name", DATA_DIR="")
     assert out == "redis://127.0.0.1:6379/0 var"
+
+
+def gunicorn_config(monkeypatch, **env):
+    import runpy
+
+    for name in ("WEB_CONCURRENCY", "PORT", "GUNICORN_BIND", "GUNICORN_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+
+
+def test_gunicorn_takes_workers_port_and_timeout_from_the_environment(monkeypatch):
+    config = gunicorn_config(monkeypatch, WEB_CONCURRENCY="5", PORT="5000", GUNICORN_TIMEOUT="45")
+    assert (config["workers"], config["bind"], config["timeout"]) == (5, "0.0.0.0:5000", 45)
+    assert config["accesslog"] == "-" and config["errorlog"] == "-"
+
+
+def test_gunicorn_defaults_suit_a_small_server(monkeypatch):
+    config = gunicorn_config(monkeypatch, GUNICORN_BIND="unix:/run/microblog/gunicorn.sock")
+    assert config["bind"] == "unix:/run/microblog/gunicorn.sock"
+    assert config["workers"] >= 3 and config["timeout"] == 30 and config["graceful_timeout"] == 30
