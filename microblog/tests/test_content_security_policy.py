@@ -84,3 +84,13 @@ def test_the_api_docs_page_relaxes_styles_only(client, db):
 
 def test_other_pages_do_not_get_the_docs_relaxation(client, db):
     assert "'unsafe-inline'" not in client.get("/accounts/login/")["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/", "/admin/accounts/user/", "/admin/posts/post/", "/admin/posts/post/add/", "/rosetta/files/project/"],
+)
+def test_admin_and_rosetta_pages_have_no_inline_code(admin_client, url):
+    response = admin_client.get(url, follow=True)
+    assert response.status_code == 200, url
+    assert_csp_clean(response.content.decode(), url)
