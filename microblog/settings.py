@@ -417,7 +417,7 @@ LAST_SEEN_INTERVAL = env.int("LAST_SEEN_INTERVAL", default=60)
 # Seconds between two polls of the navbar's notifications (unread badge, job progress).
 NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=10)
 # Where background jobs write files for members to download (exports).
-JOB_RESULTS_DIR = Path(env.str("JOB_RESULTS_DIR", default=str(DATA_DIR / "jobs")))
+JOB_RESULTS_DIR = Path(env.str("JOB_RESULTS_DIR", default="") or DATA_DIR / "jobs")
 # Exports larger than this many bytes are linked from the email instead of attached.
 EXPORT_ATTACHMENT_MAX_BYTES = env.int("EXPORT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # Gravatar for avatars; off serves local identicons only (private or offline sites).
