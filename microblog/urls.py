@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,8 @@ from api.errors import not_found as api_not_found
 
 admin.site.site_header = _("Microblog administration")
 admin.site.site_title = _("Microblog admin")
+# The admin's own login form has no rate limit: send visitors to allauth's, which has.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
