@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.views import SignupView
 from api.errors import not_found as api_not_found
 
 admin.site.site_header = _("Microblog administration")
@@ -15,6 +16,8 @@ urlpatterns = [
     path("api/", include("api.urls", namespace="api")),
     # Bare /api too: a JSON 404, not a slash redirect that would turn a POST into a GET.
     path("api", api_not_found),
+    # allauth's signup, answering a lost race with a form error (accounts.views.SignupView).
+    path("accounts/signup/", SignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     # set_language (POST) for the footer's language switcher.
     path("i18n/", include("django.conf.urls.i18n")),
