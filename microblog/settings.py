@@ -338,6 +338,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": f"{3 * LOGIN_FAILURES_LIMIT}/{LOGIN_LOCKOUT_MINUTES}m/ip,"
     f"{LOGIN_FAILURES_LIMIT}/{LOGIN_LOCKOUT_MINUTES}m/key",
 }
+# Counts failed logins per account, whether tried by username or email address.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Password reset answers the same for unknown addresses (and mails them "no account here").
 ACCOUNT_PREVENT_ENUMERATION = True
 

@@ -57,6 +57,14 @@ def test_twenty_wrong_passwords_lock_the_account_and_the_right_one_is_refused(al
     assert _logged_in(client)
 
 
+def test_the_count_is_per_account_whether_tried_by_username_or_email(alice):
+    for number in range(20):
+        _login(Client(), "alice" if number % 2 else "ALICE@example.com", "wrong-guess")
+
+    assert LOCKED in _login(Client(), "alice@example.com", DEFAULT_PASSWORD).content.decode()
+    assert LOCKED in _login(Client(), "alice", DEFAULT_PASSWORD).content.decode()
+
+
 def test_a_locked_account_does_not_lock_others_on_the_same_address(alice, bob):
     for _ in range(21):
         _login(Client(), "alice", "wrong-guess")
