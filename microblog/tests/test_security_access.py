@@ -67,6 +67,9 @@ WEB = [
     ("popover of alice", "get", "/user/alice/popover/", None, 200),
     ("translate alice's public post", "post", "/post/POST/translate/", None, 503),
     ("rosetta", "get", "/rosetta/files/project/", None, 302),
+    ("rosetta: download a catalog", "get", "/rosetta/files/project/es/0/download/", None, 302),
+    ("rosetta: save a translation", "post", "/rosetta/files/project/es/0/", {"m_0": "pwned"}, 302),
+    ("rosetta: machine translation", "get", "/rosetta/translate/?from=en&to=es&text=hi", None, 302),
     ("admin: alice's messages", "get", "/admin/messaging/message/", None, 302),
     ("admin: alice's jobs", "get", "/admin/messaging/job/", None, 302),
 ]
