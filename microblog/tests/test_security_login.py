@@ -181,6 +181,17 @@ def test_too_many_logins_from_one_address_get_a_clear_page(db):
     assert 'class="navbar' in responses[30].content.decode()
 
 
+def test_api_token_guesses_for_one_member_share_one_allowance_by_username_or_email(alice):
+    statuses = []
+    for number in range(6):
+        client = APIClient(REMOTE_ADDR=f"198.51.100.{number}")  # a new address each time
+        login = "alice" if number % 2 else "Alice@Example.com"
+        client.credentials(HTTP_AUTHORIZATION=_basic(login, "guess"))
+        statuses.append(client.post("/api/tokens").status_code)
+
+    assert statuses == [401] * 5 + [429]
+
+
 # No enumeration: the same answer for an account that exists and one that doesn't.
 
 
