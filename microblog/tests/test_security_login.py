@@ -245,3 +245,14 @@ def test_signup_with_a_taken_email_answers_like_a_fresh_one_when_verification_is
     assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
     # alice is told someone tried to sign up with her address; no second account has it.
     assert {message.to[0] for message in mailoutbox} == {"alice@example.com", "fresh@example.com"}
+
+
+def test_the_api_token_endpoint_answers_the_same_for_unknown_names_and_wrong_passwords(alice):
+    def ask(login):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=_basic(login, "wrong-guess"))
+        response = client.post("/api/tokens")
+        return response.status_code, response.json()
+
+    assert ask("alice") == ask("nobody-here") == ask("alice@example.com") == ask("nobody@example.com")
+    assert ask("alice")[0] == 401
