@@ -36,7 +36,8 @@ def env_bool(name: str, default: bool) -> bool:
 DEBUG = env_bool("DEBUG", False)
 
 # Runtime data (SQLite database, file cache, uploads) lives outside the code.
-DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
+# An empty value (as in .env.example) means the default, like an unset one.
+DATA_DIR = Path(env.str("DATA_DIR", default="") or BASE_DIR / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 # Required in production; a throwaway key only while DEBUG is on.
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "haystack",
     "rosetta",
+    "csp",
     "accounts",
     "messaging",
     "posts",
@@ -78,7 +80,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answers before everything else (no host check, no HTTPS redirect, no cache reads).
+    "microblog.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from gunicorn itself, compressed and with far-future caching for hashed names.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.CatalogReloadMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,14 +121,40 @@ TEMPLATES = [
 WSGI_APPLICATION = "microblog.wsgi.application"
 
 # SQLite file by default; DATABASE_URL=postgres://user:pass@host:5432/name in production.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}")}
+_database_url = env.str("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}")
+if _database_url.partition("://")[0] not in environ.Env.DB_SCHEMES:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is malformed: expected postgres://user:password@host:5432/name or sqlite:////absolute/path."
+    )
+try:
+    _database = environ.Env.db_url_config(_database_url)
+except (ValueError, KeyError) as _error:
+    # The message names the bad part (e.g. the port), never the password.
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is malformed ({_error}); expected e.g. postgres://user:password@host:5432/name."
+    ) from None
+if not _database.get("NAME"):
+    raise ImproperlyConfigured("DATABASE_URL names no database; expected e.g. postgres://user:password@host:5432/name.")
+DATABASES = {"default": _database}
 # Reuse connections between requests in production (seconds).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Seconds to wait for PostgreSQL to accept a connection: an unreachable server fails fast.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 
 # Redis when REDIS_URL is set; otherwise a file cache that all local processes share.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # An unreachable Redis is an error within seconds, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 3},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -132,7 +165,8 @@ else:
 
 # Celery: Redis when REDIS_URL is set; otherwise a queue in files under DATA_DIR
 # that the dev server and `make run`'s worker share, so no server is needed.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# (An empty CELERY_BROKER_URL, as in .env.example, means "not set", not Celery's amqp:// default.)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = DATA_DIR / "queue"
     for _folder in ("messages", "control"):
@@ -238,7 +272,61 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic gathers files; WhiteNoise serves them from there.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# Hashed, compressed names (collectstatic required) unless DEBUG is on at start-up; development and
+# the test run (`make` sets DEBUG=true) use the plain storage so that no collectstatic is needed.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Without a manifest, WhiteNoise serves straight from the source folders (as runserver does).
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
+
+# Security. Production runs on HTTPS with DEBUG off; each value below can be
+# relaxed through the environment for a deployment that needs it.
+# Set when a proxy (nginx, a PaaS router) terminates TLS and sends X-Forwarded-Proto.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+# Redirect plain HTTP to HTTPS (the load balancer's /healthz probe is answered before this).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Session and CSRF cookies only over HTTPS.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Strict-Transport-Security max-age in seconds (0 turns HSTS off; start small, then a year: 31536000).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+# Whether HSTS also covers subdomains, and asks to be preloaded into browsers.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts and styles only from this site, no inline code.
+# Images also from Gravatar (avatars) and data: URIs (Bootstrap's icons in CSS).
+# /api/docs/ adds 'unsafe-inline' for styles only (drf-spectacular's page has a <style> block).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https://www.gravatar.com"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -353,7 +441,7 @@ LAST_SEEN_INTERVAL = env.int("LAST_SEEN_INTERVAL", default=60)
 # Seconds between two polls of the navbar's notifications (unread badge, job progress).
 NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=10)
 # Where background jobs write files for members to download (exports).
-JOB_RESULTS_DIR = Path(env.str("JOB_RESULTS_DIR", default=str(DATA_DIR / "jobs")))
+JOB_RESULTS_DIR = Path(env.str("JOB_RESULTS_DIR", default="") or DATA_DIR / "jobs")
 # Exports larger than this many bytes are linked from the email instead of attached.
 EXPORT_ATTACHMENT_MAX_BYTES = env.int("EXPORT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # Gravatar for avatars; off serves local identicons only (private or offline sites).

@@ -76,10 +76,12 @@ ROUTES = {
     "api:message-list": "api",
     "api:notification-list": "api",
     "api:schema": "read",
+    "healthz": "read",
     "api:docs": "read",
 }
-# Unnamed routes: the API's trailing-slash twins (same views as above) and its JSON 404s.
-UNNAMED_VIEWS = {"api.views.", "api.errors.not_found"}
+# Unnamed routes: the API's trailing-slash twins (same views as above) and its JSON 404s,
+# the Swagger UI served ahead of api:docs, and the favicon redirect; all read-only.
+UNNAMED_VIEWS = {"api.views.", "api.errors.not_found", "drf_spectacular.views.", "microblog.urls.favicon"}
 
 JOB_ID = uuid.UUID("3f1c8a2e-1111-4c2d-9a7b-0123456789ab")
 

@@ -114,3 +114,11 @@ def test_manage_py_reports_a_bad_configuration_in_one_line(tmp_path):
     assert result.stderr.strip() == (
         "Configuration error: SECRET_KEY is not set. Set it in the environment (or DEBUG=true for development)."
     )
+
+
+def test_empty_job_results_dir_means_the_default_in_data_dir(tmp_path):
+    # .env.example lists JOB_RESULTS_DIR= empty; it must not mean the current directory.
+    code, out = load_settings(tmp_path, "s.JOB_RESULTS_DIR", JOB_RESULTS_DIR="", **PROD)
+
+    assert code == 0, out
+    assert out.splitlines()[-1] == str(tmp_path / "jobs")
