@@ -1,17 +1,47 @@
 import hashlib
 
+from allauth.account.adapter import get_adapter
+from allauth.account.views import SignupView as AllauthSignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.services import FollowError, follow_create, follow_delete
+
+# Two requests for one new username or email can both pass validation; the
+# database's unique constraint stops the second, and it gets this, not a 500.
+LOST_RACE = gettext_lazy("This username or email address was taken a moment ago.")
+
+
+class SignupView(AllauthSignupView):
+    """allauth's signup, answering a signup that lost a race with a form error."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except IntegrityError:
+            # Validated again, the form now names the field that was taken
+            # (a new form: allauth's get_form() returns the one it validated).
+            again = self.get_form_class()(**self.get_form_kwargs())
+            if again.is_valid():
+                # allauth compares emails in lower case, so one saved in mixed
+                # case (admin, createsuperuser) only shows up in the database's
+                # case-insensitive constraint.
+                if User.objects.filter(email__iexact=again.cleaned_data.get("email") or "-").exists():
+                    again.add_error("email", get_adapter().validation_error("email_taken"))
+                else:
+                    again.add_error(None, LOST_RACE)
+            return self.form_invalid(again)
 
 
 @login_required
@@ -22,9 +52,14 @@ def profile_edit(request):
     # Not `request.POST or None`: an empty POST must still be validated and answered with errors.
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=member)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your changes have been saved."))
-        return redirect(member)
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            form.add_error("username", LOST_RACE)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(member)
     return render(request, "accounts/profile_edit.html", {"form": form})
 
 

@@ -57,9 +57,12 @@ def user_update(*, user: User, profile: ProfileForm, email: str | None) -> User:
     """Save PUT /api/users/<id>: the validated profile form (username, about me)
     and a new email address, which allauth must also know as the primary one,
     or logging in by email would still accept the old address."""
+    # Lower case, as allauth's sign-up stores them: allauth looks addresses up
+    # in lower case, so "Alice@Example.com" would escape its uniqueness check.
+    email = email.lower() if email is not None else None
     with transaction.atomic():
         profile.save()
-        if email is not None and email.lower() != user.email.lower():
+        if email is not None and email != user.email.lower():
             old = user.email
             user.email = email
             user.save(update_fields=["email"])

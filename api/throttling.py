@@ -4,8 +4,11 @@
 import base64
 import binascii
 
+from django.db.models import Q
 from rest_framework import throttling
 from rest_framework.settings import api_settings
+
+from accounts.models import User
 
 
 class SettingsRateMixin:
@@ -40,7 +43,11 @@ class TokenUsernameRateThrottle(TokenRateThrottle):
         username = basic_auth_username(request)
         if not username:
             return None
-        return self.cache_format % {"scope": "token-user", "ident": username.lower()}
+        # One allowance per member, whether tried by username or email address.
+        member = User.objects.filter(Q(username__iexact=username) | Q(email__iexact=username))
+        pks = list(member.values_list("pk", flat=True)[:2])
+        ident = f"member:{pks[0]}" if len(pks) == 1 else username.lower()
+        return self.cache_format % {"scope": "token-user", "ident": ident}
 
 
 def basic_auth_username(request) -> str:

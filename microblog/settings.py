@@ -407,6 +407,30 @@ TRANSLATOR_REGION = env.str("TRANSLATOR_REGION", default="")
 # Seconds to wait for the translation service before telling the reader it failed.
 TRANSLATOR_TIMEOUT = env.float("TRANSLATOR_TIMEOUT", default=5.0)
 
+# Hardening.
+# Reverse proxies in front of the site that append the client's address to
+# X-Forwarded-For (1 behind nginx or a load balancer, 0 when gunicorn faces the
+# internet). Login and API rate limits count per client address: they read the
+# address that many hops from the right of X-Forwarded-For, so an address a
+# client forges at the left never resets its count.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+# Wrong passwords that lock an account out of logging in for LOGIN_LOCKOUT_MINUTES;
+# one client address gets three times as many (members may share an address).
+LOGIN_FAILURES_LIMIT = env.int("LOGIN_FAILURES_LIMIT", default=20)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+# allauth keeps its counts in the default cache, which every worker shares
+# (Redis, or the file cache); the admin login goes through allauth's (microblog/urls.py).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{3 * LOGIN_FAILURES_LIMIT}/{LOGIN_LOCKOUT_MINUTES}m/ip,"
+    f"{LOGIN_FAILURES_LIMIT}/{LOGIN_LOCKOUT_MINUTES}m/key",
+}
+# Counts failed logins per account, whether tried by username or email address.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Password reset answers the same for unknown addresses (and mails them "no account here").
+ACCOUNT_PREVENT_ENUMERATION = True
+
 # Microblog itself.
 # The longest post (and private message) a member may write, in characters.
 POST_MAX_LENGTH = env.int("POST_MAX_LENGTH", default=280)

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.shortcuts import redirect
@@ -7,11 +8,14 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from accounts.views import SignupView
 from api.errors import not_found as api_not_found
 from microblog.health import healthz
 
 admin.site.site_header = _("Microblog administration")
 admin.site.site_title = _("Microblog admin")
+# The admin's own login form has no rate limit: send visitors to allauth's, which has.
+admin.site.login = secure_admin_login(admin.site.login)
 
 # Swagger UI with its settings script served as a file (no inline <script>), so the site's CSP holds;
 # only its inline <style> block needs 'unsafe-inline' for styles, on this page alone.
@@ -35,6 +39,8 @@ urlpatterns = [
     path("api/", include("api.urls", namespace="api")),
     # Bare /api too: a JSON 404, not a slash redirect that would turn a POST into a GET.
     path("api", api_not_found),
+    # allauth's signup, answering a lost race with a form error (accounts.views.SignupView).
+    path("accounts/signup/", SignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     # set_language (POST) for the footer's language switcher.
     path("i18n/", include("django.conf.urls.i18n")),
