@@ -2,31 +2,13 @@
 and sees it highlighted; then finds another member under "People"."""
 
 import re
-import threading
 
 import pytest
-from haystack import connections
 from playwright.sync_api import expect
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def search_index(tmp_path):
-    # The live server's thread gets the same temporary index: a fresh
-    # thread-local makes every thread reconnect with these settings.
-    original = connections.connections_info["default"]
-    connections.connections_info["default"] = {
-        "ENGINE": "posts.search_backend.MicroblogWhooshEngine",
-        "PATH": str(tmp_path / "whoosh"),
-        "SILENTLY_FAIL": False,
-    }
-    connections.thread_local = threading.local()
-    yield
-    connections.connections_info["default"] = original
-    connections.thread_local = threading.local()
 
 
 def test_a_member_finds_their_post_by_a_rare_word(site, page, shot):
