@@ -25,16 +25,21 @@ def post_create(*, author: User, body: str) -> Post:
     return Post.objects.create(author=author, body=body, language=language_detect(body))
 
 
-def posts_export_start(*, user: User, site_url: str) -> Job:
-    """Queue an export of the member's posts. Raises JobAlreadyRunning or JobNotStarted."""
+def posts_export_start(*, user: User, site_url: str, language: str = "") -> Job:
+    """Queue an export of the member's posts; `language` is the page's, for the
+    email when the member saved none. Raises JobAlreadyRunning or JobNotStarted."""
     from posts.tasks import export_posts
 
     return job_start(
-        user=user, name=EXPORT_JOB, description=_("Exporting your posts"), task=export_posts, args=(site_url,)
+        user=user,
+        name=EXPORT_JOB,
+        description=_("Exporting your posts"),
+        task=export_posts,
+        args=(site_url, language),
     )
 
 
-def posts_export(*, job_id: str, site_url: str) -> None:
+def posts_export(*, job_id: str, site_url: str, language: str = "") -> None:
     """Write the member's posts to a JSON file, then email it. Safe to run twice:
     a finished job is left alone and a half-written file is rewritten."""
     job = Job.objects.select_related("user").filter(pk=job_id).first()
@@ -51,22 +56,22 @@ def posts_export(*, job_id: str, site_url: str) -> None:
         # Streamed row by row: memory stays flat however many posts there are.
         out.write(json.dumps(header, ensure_ascii=False)[:-1] + ', "posts": [')
         rows = posts.values_list("body", "created", "language").iterator(chunk_size=2000)
-        for done, (body, created, language) in enumerate(rows, start=1):
-            row = {"body": body, "created": created.isoformat(), "language": language}
+        for done, (body, created, post_language) in enumerate(rows, start=1):
+            row = {"body": body, "created": created.isoformat(), "language": post_language}
             out.write(("," if done > 1 else "") + "\n" + json.dumps(row, ensure_ascii=False))
             if done % step == 0 and done < total:
                 job_progress(job=job, progress=done * 100 // total)
         out.write("\n]}\n")
     os.replace(partial, final)
     job_finish(job=job, result=str(final.relative_to(settings.JOB_RESULTS_DIR)))
-    _export_email(job=job, path=final, site_url=site_url)
+    _export_email(job=job, path=final, site_url=site_url, language=language)
 
 
 def _export_path(job: Job):
     return settings.JOB_RESULTS_DIR / "exports" / str(job.user_id) / f"{job.pk}.json"
 
 
-def _export_email(*, job: Job, path, site_url: str) -> None:
+def _export_email(*, job: Job, path, site_url: str, language: str) -> None:
     user = job.user
     if not user.email:
         return
@@ -75,7 +80,8 @@ def _export_email(*, job: Job, path, site_url: str) -> None:
         "download_url": site_url.rstrip("/") + reverse("messaging:job-download", args=[job.pk]),
         "attached": path.stat().st_size <= settings.EXPORT_ATTACHMENT_MAX_BYTES,
     }
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    # The worker has no request: the saved language, else the one the export was started in.
+    with translation.override(user.language or language or settings.LANGUAGE_CODE):
         message = EmailMultiAlternatives(
             subject=_("Your Microblog posts"),
             body=render_to_string("emails/export_ready.txt", context),

@@ -28,5 +28,5 @@ def search_index_member(user_id: int) -> None:
 
 
 @shared_task(base=JobTask)
-def export_posts(job_id: str, site_url: str) -> None:
-    posts_export(job_id=job_id, site_url=site_url)
+def export_posts(job_id: str, site_url: str, language: str = "") -> None:
+    posts_export(job_id=job_id, site_url=site_url, language=language)

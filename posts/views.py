@@ -1,9 +1,7 @@
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User, count_of
 from messaging.models import Job
 from messaging.services import JobAlreadyRunning, JobNotStarted
+from microblog.pagination import page_of
 from posts.forms import PostForm
 from posts.models import Post
 from posts.search import SearchUnavailable, highlight, member_search, post_search, search_query_clean, search_words
@@ -25,11 +24,6 @@ from posts.translation import (
 )
 
 
-def _page_of(request, queryset):
-    # get_page turns "abc" into page 1 and 99999 into the last page: never a 500.
-    return Paginator(queryset, settings.POSTS_PER_PAGE).get_page(request.GET.get("page"))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def home(request):
@@ -39,14 +33,14 @@ def home(request):
         post_create(author=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Your post is now live!"))
         return redirect("posts:home")
-    page = _page_of(request, Post.objects.timeline_for(request.user))
+    page = page_of(request, Post.objects.timeline_for(request.user))
     return render(request, "posts/timeline.html", {"form": form, "page": page, "title": _("Home"), "tab": "home"})
 
 
 @login_required
 @require_GET
 def explore(request):
-    page = _page_of(request, Post.objects.visible().newest_first())
+    page = page_of(request, Post.objects.visible().newest_first())
     return render(request, "posts/timeline.html", {"page": page, "title": _("Explore"), "tab": "explore"})
 
 
@@ -60,7 +54,7 @@ def user_detail(request, username):
         .annotate(post_count=count_of(Post.objects.all(), "author"))
     )
     member = get_object_or_404(members, username__iexact=username)
-    page = _page_of(request, Post.objects.by_author(member))
+    page = page_of(request, Post.objects.by_author(member))
     context = {"member": member, "page": page, "tab": "profile"}
     if member.pk == request.user.pk:
         # Only the owner sees their export: one query for the latest job.
@@ -73,7 +67,7 @@ def user_detail(request, username):
 @require_POST
 def export_start(request):
     try:
-        posts_export_start(user=request.user, site_url=request.build_absolute_uri("/"))
+        posts_export_start(user=request.user, site_url=request.build_absolute_uri("/"), language=request.LANGUAGE_CODE)
     except JobAlreadyRunning:
         messages.warning(request, _("An export of your posts is already running. You can start another when it ends."))
     except JobNotStarted as error:
@@ -114,7 +108,7 @@ def search(request):
     if not words:  # nothing searchable in it, e.g. "***"
         return render(request, "posts/search.html", {**context, "page": None, "people": []})
     try:
-        page = _page_of(request, post_search(query=query))
+        page = page_of(request, post_search(query=query))
         people = member_search(query=query) if page.number == 1 else []
     except SearchUnavailable:
         return render(request, "posts/search.html", {**context, "unavailable": True}, status=503)

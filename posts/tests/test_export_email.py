@@ -55,11 +55,11 @@ def _job_files_in_tmp(settings, tmp_path):
     settings.JOB_RESULTS_DIR = tmp_path / "jobs"
 
 
-def _export_email(user, *, worker_language, capture):
+def _export_email(user, *, worker_language, capture, page_language=""):
     PostFactory(author=user, body="Hola a todos")
     # The task runs eagerly, in this thread, under the worker's language.
     with translation.override(worker_language), capture(execute=True):
-        posts_export_start(user=user, site_url=SITE)
+        posts_export_start(user=user, site_url=SITE, language=page_language)
         assert translation.get_language() == worker_language  # the member's language did not stick
     (email,) = mail.outbox
     return email
@@ -100,3 +100,27 @@ def test_a_member_without_a_saved_language_gets_the_sites_default(alice, django_
     assert settings.LANGUAGE_CODE == "en"
     assert email.subject == "Your Microblog posts"
     assert all(line in email.body for line in EXPECTED["en"][1:])
+
+
+def test_without_a_saved_language_the_email_follows_the_page_the_export_started_from(
+    alice, django_capture_on_commit_callbacks
+):
+    alice.language = ""
+    alice.save()
+
+    email = _export_email(alice, worker_language="de", page_language="fr", capture=django_capture_on_commit_callbacks)
+
+    assert email.subject == EXPECTED["fr"][0]
+    assert all(line in email.body for line in EXPECTED["fr"][1:])
+
+
+def test_the_export_view_passes_the_pages_language(alice, client_for, django_capture_on_commit_callbacks):
+    alice.language = ""
+    alice.save()
+    client = client_for(alice)
+
+    PostFactory(author=alice, body="Guten Morgen zusammen, wie geht es euch allen heute?")  # German, not French
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/export/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert mail.outbox[0].subject == EXPECTED["fr"][0]
