@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
@@ -437,6 +438,13 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Password reset answers the same for unknown addresses (and mails them "no account here").
 ACCOUNT_PREVENT_ENUMERATION = True
+# Optional two-factor login (allauth.mfa, /accounts/2fa/): an authenticator app (TOTP) plus
+# one-time recovery codes. Wrong codes count against the same login_failed limit as passwords.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Microblog"
+# Only a confirmed address may turn it on (so a squatter cannot lock the owner out), unless
+# the site confirms no addresses at all.
+MFA_ALLOW_UNVERIFIED_EMAIL = ACCOUNT_EMAIL_VERIFICATION == "none"
 
 # Microblog itself.
 # The longest post (and private message) a member may write, in characters.
