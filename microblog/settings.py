@@ -153,7 +153,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             # An unreachable Redis is an error within seconds, not a hung worker.
-            "OPTIONS": {"socket_connect_timeout": 3},
+            # A hung one (connects, never answers) too: reads give up after 3 s.
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
         }
     }
 else:
@@ -168,11 +169,15 @@ else:
 # that the dev server and `make run`'s worker share, so no server is needed.
 # (An empty CELERY_BROKER_URL, as in .env.example, means "not set", not Celery's amqp:// default.)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
+# A Redis that accepts connections but never answers (hung, or half-dead behind a proxy) would
+# otherwise hold the request that enqueues forever: a read gives up after 3 s (Redis answers
+# in milliseconds; a worker's blocking pop waits only 1 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 3}
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = DATA_DIR / "queue"
     for _folder in ("messages", "control"):
         (_queue_dir / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_queue_dir / "messages"),
         "data_folder_out": str(_queue_dir / "messages"),
         "control_folder": str(_queue_dir / "control"),
