@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
@@ -152,7 +153,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             # An unreachable Redis is an error within seconds, not a hung worker.
-            "OPTIONS": {"socket_connect_timeout": 3},
+            # A hung one (connects, never answers) too: reads give up after 3 s.
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
         }
     }
 else:
@@ -167,11 +169,15 @@ else:
 # that the dev server and `make run`'s worker share, so no server is needed.
 # (An empty CELERY_BROKER_URL, as in .env.example, means "not set", not Celery's amqp:// default.)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
+# A Redis that accepts connections but never answers (hung, or half-dead behind a proxy) would
+# otherwise hold the request that enqueues forever: a read gives up after 3 s (Redis answers
+# in milliseconds; a worker's blocking pop waits only 1 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 3}
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = DATA_DIR / "queue"
     for _folder in ("messages", "control"):
         (_queue_dir / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_queue_dir / "messages"),
         "data_folder_out": str(_queue_dir / "messages"),
         "control_folder": str(_queue_dir / "control"),
@@ -251,7 +257,14 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 # "mandatory", "optional" or "none": whether a new address must be confirmed.
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional").lower()
+if ACCOUNT_EMAIL_VERIFICATION not in ("mandatory", "optional", "none"):
+    # A typo would otherwise silently leave sign-ups unconfirmed.
+    raise ImproperlyConfigured(
+        f"ACCOUNT_EMAIL_VERIFICATION={ACCOUNT_EMAIL_VERIFICATION!r}: use mandatory, optional or none."
+    )
+# Confirmation links (signed, nothing stored) stop working after this many days.
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
@@ -430,6 +443,13 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Password reset answers the same for unknown addresses (and mails them "no account here").
 ACCOUNT_PREVENT_ENUMERATION = True
+# Optional two-factor login (allauth.mfa, /accounts/2fa/): an authenticator app (TOTP) plus
+# one-time recovery codes. Wrong codes count against the same login_failed limit as passwords.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Microblog"
+# Only a confirmed address may turn it on (so a squatter cannot lock the owner out), unless
+# the site confirms no addresses at all.
+MFA_ALLOW_UNVERIFIED_EMAIL = ACCOUNT_EMAIL_VERIFICATION == "none"
 
 # Microblog itself.
 # The longest post (and private message) a member may write, in characters.

@@ -7,6 +7,8 @@
   instead of silently creating an empty one; an index update recreates it.
 - Writes and deletes in batches, one commit each; no mmap (see setup)."""
 
+from contextlib import contextmanager
+
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID
 from haystack.exceptions import SearchBackendError, SkipDocument
@@ -14,8 +16,10 @@ from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
 from whoosh.qparser import MultifieldPlugin, QueryParser
 from whoosh.query import WeightingQuery
+from whoosh.util.filelock import try_for
 
 # Added to each term's score in proportion to the post's date: it only decides
 # between scores closer than this, i.e. ties (BM25 scores are ~1–20).
@@ -118,10 +122,18 @@ class MicroblogWhooshBackend(WhooshSearchBackend):
         if not documents:
             return
         self.index = self.index.refresh()
-        with self.index.writer(timeout=WRITE_LOCK_TIMEOUT) as writer:
+        with self._writer() as writer:
             self._delete(writer, documents)
             for document in documents.values():
                 writer.add_document(**document)
+
+    def clear(self, models=None, commit=True):
+        if models is None and self.use_file_storage:
+            # Clearing everything deletes the files without opening the index first (as
+            # the base class does), so rebuild_index also repairs an index too damaged to open.
+            self.delete_index()
+            return
+        super().clear(models=models, commit=commit)
 
     def remove(self, obj_or_string, commit=True):
         self.remove_many([obj_or_string])
@@ -133,8 +145,23 @@ class MicroblogWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        with self.index.writer(timeout=WRITE_LOCK_TIMEOUT) as writer:
+        with self._writer() as writer:
             self._delete(writer, [get_identifier(obj_or_string) for obj_or_string in objs_or_strings])
+
+    @contextmanager
+    def _writer(self):
+        """The index's writer, holding its write lock. Whoosh's SegmentWriter takes the lock
+        and then creates its files; when that fails (disk full, permission denied) it never
+        lets go, and every later write in this process would wait and fail with LockError.
+        So the lock is taken and always released here."""
+        lock = self.index.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=WRITE_LOCK_TIMEOUT, delay=0.1):
+            raise LockError
+        try:
+            with self.index.writer(_lk=False) as writer:
+                yield writer
+        finally:
+            lock.release()
 
     @staticmethod
     def _delete(writer, identifiers):

@@ -42,6 +42,9 @@ PAGES = [
     ("account_signup", [], "anonymous"),
     ("account_reset_password", [], "anonymous"),
     ("account_reset_password_done", [], "anonymous"),
+    # Two-factor settings (allauth.mfa) and the password prompt that guards changing them.
+    ("mfa_index", [], "member"),
+    ("account_reauthenticate", [], "member"),
 ]
 
 # English from allauth, Django and our own pages that a missed translation would show.
@@ -52,7 +55,8 @@ KNOWN_ENGLISH = [
     "characters left", "ago", "minutes", "hours", "Translate", "Not seen yet", "followers",
     "Message", "Messages", "Reply", "Send", "new", "Unread messages", "Export my posts", "Download", "Done",
     "Progress", "Exporting your posts", "Your export has started", "Search", "People", "Results for",
-    "No posts match your search",
+    "No posts match your search", "Two-Factor Authentication", "Two-factor authentication", "Authenticator App",
+    "Recovery Codes", "Activate", "Confirm Access", "Please reauthenticate",
 ]  # fmt: skip
 # Never translated: the site's name, the test members' names, and "English" in
 # the language menus, where each language is named in its own tongue.

@@ -53,6 +53,15 @@ ROUTES = {
     "account_reset_password_from_key_done": "read",
     "account_reset_password_from_key": "form",
     "account_reset_password_done": "read",
+    # allauth.mfa (two-factor login); the activation page keeps its new secret in the session only.
+    "mfa_index": "read",
+    "mfa_authenticate": "form",
+    "mfa_reauthenticate": "form",
+    "mfa_activate_totp": "form",
+    "mfa_deactivate_totp": "form",
+    "mfa_view_recovery_codes": "read",
+    "mfa_generate_recovery_codes": "form",
+    "mfa_download_recovery_codes": "read",
     # Django and Rosetta.
     # Django's own view: a GET only redirects back, without setting the language (tested below).
     "set_language": "post",

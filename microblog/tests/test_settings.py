@@ -122,3 +122,15 @@ def test_empty_job_results_dir_means_the_default_in_data_dir(tmp_path):
 
     assert code == 0, out
     assert out.splitlines()[-1] == str(tmp_path / "jobs")
+
+
+def test_a_misspelt_email_verification_mode_stops_start_up(tmp_path):
+    code, out = load_settings(tmp_path, **PROD, ACCOUNT_EMAIL_VERIFICATION="mandatroy")
+    assert code != 0
+    assert "ACCOUNT_EMAIL_VERIFICATION='mandatroy'" in out
+
+
+def test_email_verification_is_read_in_any_case(tmp_path):
+    code, out = load_settings(tmp_path, "s.ACCOUNT_EMAIL_VERIFICATION", **PROD, ACCOUNT_EMAIL_VERIFICATION="Mandatory")
+    assert code == 0, out
+    assert out.splitlines()[-1] == "mandatory"
