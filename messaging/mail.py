@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from kombu.exceptions import OperationalError as BrokerError
+
+from messaging.broker import BROKER_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def _enqueue(message) -> None:
         return
     try:
         email_deliver.delay(payload)
-    except (BrokerError, ConnectionError, TimeoutError):
+    except BROKER_ERRORS:
         # The broker is down: a password-reset mail must still go out, so send it now.
         logger.exception("Could not queue an email to %s; sending it directly", message.to)
         _deliver_directly(message)

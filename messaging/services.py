@@ -5,9 +5,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
+from messaging.broker import BROKER_ERRORS
 from messaging.models import Job, Message, Notification
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def _notify_job(job: Job) -> None:
 def _enqueue(job_id: str, task, args: tuple) -> None:
     try:
         task.apply_async(args=[job_id, *args], task_id=job_id)
-    except (BrokerError, ConnectionError, TimeoutError):
+    except BROKER_ERRORS:
         # The member must get an answer and the job must not sit at 0% forever.
         logger.exception("Could not queue job %s", job_id)
         job_fail(job_id=job_id, error=_("The job could not be started. Please try again in a moment."))
