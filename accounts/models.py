@@ -70,6 +70,12 @@ class User(AbstractUser):
     def __str__(self):
         return self.username
 
+    def save(self, *args, **kwargs):
+        # allauth lower-cases an address before looking it up (password reset, login by
+        # email), so one typed with capitals in the admin or createsuperuser is stored lower.
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("posts:user", args=[self.username])
 
