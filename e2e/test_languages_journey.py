@@ -38,8 +38,9 @@ def log_in(page, site, username):
 def test_a_visitor_switches_to_spanish_and_reads_times_in_spanish(site, page, shot):
     bob = UserFactory(username="bob", email="bob@example.com")
     PostFactory(author=bob, body="Mi primera publicación", language="es", created=timezone.now() - timedelta(days=2))
-    # 12:00 UTC is 21:00 in Tokyo.
-    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=30)
+    # 12:00 UTC is 21:00 in Tokyo. Noon of the day 31 days back is 30.5 to 31.5 days old
+    # whatever the time of day the test runs (noon 30 days back was under 30 days before noon).
+    noon = (timezone.now() - timedelta(days=31)).replace(hour=12, minute=0, second=0, microsecond=0)
     PostFactory(author=bob, body="Una publicación antigua", language="es", created=noon)
 
     page.goto(f"{site}/accounts/login/")
