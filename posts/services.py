@@ -27,7 +27,7 @@ def post_create(*, author: User, body: str) -> Post:
 
 def posts_export_start(*, user: User, site_url: str, language: str = "") -> Job:
     """Queue an export of the member's posts; `language` is the page's, for the
-    email when the member saved none. Raises JobAlreadyRunning or JobNotStarted."""
+    email when the member saved none. Raises JobAlreadyRunning, or JobDeferred when the queue is down."""
     from posts.tasks import export_posts
 
     return job_start(
@@ -36,6 +36,9 @@ def posts_export_start(*, user: User, site_url: str, language: str = "") -> Job:
         description=_("Exporting your posts"),
         task=export_posts,
         args=(site_url, language),
+        deferred_message=_(
+            "The job queue is unavailable right now: your export is saved and will start when it is back."
+        ),
     )
 
 
