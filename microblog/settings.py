@@ -188,6 +188,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 3,
     "socket_connect_timeout": 3,
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often a worker looks for such tasks: kombu's default (about every 100 s) for a long
+    # timeout, every second for a short one (tests), else it would wait minutes past it.
+    "unacked_restore_interval": 10 if CELERY_VISIBILITY_TIMEOUT >= 600 else 1,
+    "unacked_restore_throttle": 10 if CELERY_VISIBILITY_TIMEOUT >= 600 else 1,
 }
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = DATA_DIR / "queue"
