@@ -150,15 +150,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis that keeps pages up while Redis is down or hung (see microblog/cache.py).
+            "BACKEND": "microblog.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
-                # Redis down: a cache call logs the error and acts as a miss, so pages
-                # still render (rate limits and "last seen" pause meanwhile).
-                "IGNORE_EXCEPTIONS": True,
-                "LOG_IGNORED_EXCEPTIONS": True,
-                # Redis answers in milliseconds; a dead or hung one costs a request at
-                # most a second per cache call, not a hung worker.
+                # Redis answers in milliseconds: a hung one costs a request a second at most,
+                # then is skipped for a few seconds.
                 "SOCKET_CONNECT_TIMEOUT": 1,
                 "SOCKET_TIMEOUT": 1,
             },
