@@ -118,10 +118,18 @@ def job_progress(*, job: Job, progress: int) -> None:
     _notify_job(job)
 
 
-def job_finish(*, job: Job, result: str = "") -> None:
-    job.progress, job.complete, job.error, job.result = 100, True, "", result
-    job.save(update_fields=["progress", "complete", "error", "result", "updated"])
-    _notify_job(job)
+def job_finish(*, job: Job, result: str = "") -> bool:
+    """Mark the job done. False when it already was: a duplicate delivery of the task
+    finished first, and this one must not repeat what follows (the email)."""
+    with transaction.atomic():
+        done = Job.objects.filter(pk=job.pk, complete=False).update(
+            progress=100, complete=True, error="", result=result, updated=timezone.now()
+        )
+        if not done:
+            return False
+        job.progress, job.complete, job.error, job.result = 100, True, "", result
+        _notify_job(job)
+    return True
 
 
 def job_fail(*, job_id: str, error: str) -> None:

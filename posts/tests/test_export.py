@@ -1,4 +1,5 @@
 import datetime
+import fcntl
 import json
 
 import pytest
@@ -12,7 +13,7 @@ from messaging.models import Job, Notification, OutboxTask
 from messaging.services import outbox_flush
 from microblog.celery import app as celery_app
 from posts.models import Post
-from posts.services import EXPORT_JOB
+from posts.services import EXPORT_JOB, posts_export
 from posts.tasks import export_posts
 from posts.tests.factories import PostFactory
 
@@ -192,6 +193,40 @@ def test_running_the_task_twice_is_harmless(alice, alice_client, django_capture_
 
     assert len(mail.outbox) == 1
     assert Job.objects.get().complete
+
+
+def _waiting_job(alice):
+    return Job.objects.create(id="5b0c7a1e-0000-4000-8000-000000000001", user=alice, name=EXPORT_JOB, description="x")
+
+
+def test_a_delivery_that_finds_another_writing_the_file_leaves_it_alone(alice, settings):
+    job = _waiting_job(alice)
+    partial = settings.JOB_RESULTS_DIR / "exports" / str(alice.pk) / f"{job.pk}.part"
+    partial.parent.mkdir(parents=True)
+    with partial.open("w") as other_run:
+        other_run.write("half written by the first delivery")
+        other_run.flush()
+        fcntl.flock(other_run, fcntl.LOCK_EX)
+
+        posts_export(job_id=job.pk, site_url="http://testserver/")
+
+    assert partial.read_text() == "half written by the first delivery"
+    job.refresh_from_db()
+    assert not job.complete and not mail.outbox
+
+
+def test_a_delivery_that_another_finished_first_sends_no_second_email(alice, settings, monkeypatch):
+    PostFactory.create_batch(30, author=alice)
+    job = _waiting_job(alice)
+
+    def finished_meanwhile(**kwargs):
+        Job.objects.filter(pk=job.pk).update(complete=True, progress=100)
+
+    monkeypatch.setattr("posts.services.job_progress", finished_meanwhile)
+    posts_export(job_id=job.pk, site_url="http://testserver/")
+
+    assert not mail.outbox
+    assert json.loads((settings.JOB_RESULTS_DIR / "exports" / str(alice.pk) / f"{job.pk}.json").read_text())
 
 
 def test_anonymous_visitors_cannot_export(client, db):
