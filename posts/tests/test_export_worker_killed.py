@@ -23,7 +23,7 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 # Seconds before Redis hands an unacknowledged task to another worker (1 hour in production).
-VISIBILITY_TIMEOUT = 3
+VISIBILITY_TIMEOUT = 2
 
 # The patch is made in the main process, so the pool's children inherit it.
 SLOW_WORKER = textwrap.dedent(
@@ -38,7 +38,7 @@ SLOW_WORKER = textwrap.dedent(
 
     def slow_job_progress(**kwargs):
         _job_progress(**kwargs)
-        time.sleep(0.2)
+        time.sleep(0.12)
 
     posts.services.job_progress = slow_job_progress
     app.worker_main(["worker", "--pool=prefork", "--concurrency=1", "--loglevel=INFO"])
