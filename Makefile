@@ -6,11 +6,11 @@ export DEBUG ?= true
 
 .PHONY: run setup test lint migrate static-vendor clean
 
-# The dev server and a Celery worker side by side (on the on-disk queue unless REDIS_URL is set);
-# Ctrl-C stops both.
+# The dev server and a Celery worker side by side (on the on-disk queue unless REDIS_URL is set),
+# the worker with beat inside (-B: the outbox sweep); Ctrl-C stops both.
 run: setup
 	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A microblog worker --loglevel=INFO --concurrency=2 & \
+	$(BIN)/celery -A microblog worker -B --loglevel=INFO --concurrency=2 & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 setup: .env $(VENV)/.installed static/vendor/.installed migrate

@@ -3,7 +3,11 @@
 
 import contextlib
 import os
+import shutil
+import socket
+import subprocess
 import threading
+import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -93,6 +97,46 @@ def _use_broker(url):
     # that does this without also unregistering the app.
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+
+
+class RedisServer:
+    """A private redis-server process on a free port that a test may stop (SIGKILL,
+    as a crash) and start again on the same port, never touching the shared one."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        command = ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(command, cwd=self.directory, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self):
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A running private redis-server (RedisServer). Skips (CI: fails) without the binary."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from messaging.models import Job, Message, Notification
+from messaging.models import Job, Message, Notification, OutboxTask
 
 
 # Private messages and notifications: superusers only (no group is granted these permissions).
@@ -31,3 +31,11 @@ class JobAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "id"]
     readonly_fields = ["id", "created", "updated"]
     raw_id_fields = ["user"]
+
+
+# Tasks waiting for the broker to come back (superusers only): how long, how many tries.
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(admin.ModelAdmin):
+    list_display = ["task", "task_id", "created", "attempts"]
+    list_filter = ["task"]
+    readonly_fields = ["task", "args", "kwargs", "task_id", "created", "attempts"]

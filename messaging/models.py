@@ -100,3 +100,19 @@ class Job(models.Model):
         root = Path(settings.JOB_RESULTS_DIR).resolve()
         path = (root / self.result).resolve()
         return path if path.is_relative_to(root) else None
+
+
+class OutboxTask(models.Model):
+    """A Celery task the broker refused (Redis down): kept here so the work is not
+    lost, and published again by messaging.services.outbox_flush once it answers."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    # Kept when re-publishing: a job's task id is its Job id (see Job).
+    task_id = models.CharField(max_length=36, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)!r}"

@@ -2,9 +2,10 @@ import logging
 import smtplib
 
 from celery import Task, shared_task
+from celery.signals import worker_ready
 from django.utils.translation import gettext as _
 
-from messaging import mail
+from messaging import mail, services
 from messaging.services import job_fail
 
 logger = logging.getLogger(__name__)
@@ -29,3 +30,15 @@ class JobTask(Task):
 )
 def email_deliver(payload: dict) -> None:
     mail.deliver(payload)
+
+
+@shared_task
+def outbox_flush() -> None:
+    """Re-queue the tasks the broker refused while it was down (CELERY_BEAT_SCHEDULE)."""
+    services.outbox_flush()
+
+
+@worker_ready.connect
+def _flush_outbox_at_start(sender, **kwargs):
+    # A worker that starts after an outage sends what waited, without waiting for beat.
+    outbox_flush.delay()

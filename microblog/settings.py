@@ -150,11 +150,15 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # django-redis that keeps pages up while Redis is down or hung (see microblog/cache.py).
+            "BACKEND": "microblog.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            # An unreachable Redis is an error within seconds, not a hung worker.
-            # A hung one (connects, never answers) too: reads give up after 3 s.
-            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
+            "OPTIONS": {
+                # Redis answers in milliseconds: a hung one costs a request a second at most,
+                # then is skipped for a few seconds.
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
 else:
@@ -172,7 +176,20 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "fi
 # A Redis that accepts connections but never answers (hung, or half-dead behind a proxy) would
 # otherwise hold the request that enqueues forever: a read gives up after 3 s (Redis answers
 # in milliseconds; a worker's blocking pop waits only 1 s).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 3}
+# Redis hands an unacknowledged task (its worker was killed mid-job) to another worker
+# after visibility_timeout seconds. Keep it above the longest job and the longest retry
+# countdown (email retries back off up to 15 min), or a task still running or waiting
+# would be delivered twice.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 3,
+    "socket_connect_timeout": 3,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often a worker looks for such tasks: kombu's default (about every 100 s) for a long
+    # timeout, every second for a short one (tests), else it would wait minutes past it.
+    "unacked_restore_interval": 10 if CELERY_VISIBILITY_TIMEOUT >= 600 else 1,
+    "unacked_restore_throttle": 10 if CELERY_VISIBILITY_TIMEOUT >= 600 else 1,
+}
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = DATA_DIR / "queue"
     for _folder in ("messages", "control"):
@@ -194,6 +211,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Tasks the broker refused while it was down wait in messaging.OutboxTask; beat
+# (`celery beat`, or `worker -B` on one machine) sends them again once it answers.
+CELERY_BEAT_SCHEDULE = {
+    "outbox-flush": {"task": "messaging.tasks.outbox_flush", "schedule": env.float("OUTBOX_FLUSH_SECONDS", default=30)}
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Unit tests flip this on; a real worker runs tasks otherwise.
 CELERY_TASK_ALWAYS_EAGER = False
 

@@ -1,3 +1,4 @@
+import fcntl
 import json
 import os
 
@@ -27,7 +28,7 @@ def post_create(*, author: User, body: str) -> Post:
 
 def posts_export_start(*, user: User, site_url: str, language: str = "") -> Job:
     """Queue an export of the member's posts; `language` is the page's, for the
-    email when the member saved none. Raises JobAlreadyRunning or JobNotStarted."""
+    email when the member saved none. Raises JobAlreadyRunning, or JobDeferred when the queue is down."""
     from posts.tasks import export_posts
 
     return job_start(
@@ -36,12 +37,16 @@ def posts_export_start(*, user: User, site_url: str, language: str = "") -> Job:
         description=_("Exporting your posts"),
         task=export_posts,
         args=(site_url, language),
+        deferred_message=_(
+            "The job queue is unavailable right now: your export is saved and will start when it is back."
+        ),
     )
 
 
 def posts_export(*, job_id: str, site_url: str, language: str = "") -> None:
-    """Write the member's posts to a JSON file, then email it. Safe to run twice:
-    a finished job is left alone and a half-written file is rewritten."""
+    """Write the member's posts to a JSON file, then email it. Safe to run twice, even
+    at once: a finished job is left alone, a half-written file is rewritten, a file
+    another run is writing is left to it, and only the run that finishes the job emails."""
     job = Job.objects.select_related("user").filter(pk=job_id).first()
     if job is None or job.complete:
         return
@@ -52,7 +57,14 @@ def posts_export(*, job_id: str, site_url: str, language: str = "") -> None:
     partial = final.with_suffix(".part")
     partial.parent.mkdir(parents=True, exist_ok=True)
     header = {"username": job.user.username, "exported_at": timezone.now().isoformat(), "post_count": total}
-    with partial.open("w", encoding="utf-8") as out:
+    with partial.open("a", encoding="utf-8") as out:
+        try:
+            # A second delivery of the same job (redelivered while the first still runs)
+            # must not write into the same file; the first one's own redelivery covers its crash.
+            fcntl.flock(out, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        out.truncate(0)  # what a killed run left behind
         # Streamed row by row: memory stays flat however many posts there are.
         out.write(json.dumps(header, ensure_ascii=False)[:-1] + ', "posts": [')
         rows = posts.values_list("body", "created", "language").iterator(chunk_size=2000)
@@ -62,9 +74,10 @@ def posts_export(*, job_id: str, site_url: str, language: str = "") -> None:
             if done % step == 0 and done < total:
                 job_progress(job=job, progress=done * 100 // total)
         out.write("\n]}\n")
-    os.replace(partial, final)
-    job_finish(job=job, result=str(final.relative_to(settings.JOB_RESULTS_DIR)))
-    _export_email(job=job, path=final, site_url=site_url, language=language)
+        out.flush()
+        os.replace(partial, final)  # still under the lock
+    if job_finish(job=job, result=str(final.relative_to(settings.JOB_RESULTS_DIR))):
+        _export_email(job=job, path=final, site_url=site_url, language=language)
 
 
 def _export_path(job: Job):

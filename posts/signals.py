@@ -10,6 +10,8 @@ from django.db.models import signals
 from haystack.signals import BaseSignalProcessor
 
 from accounts.models import User
+from messaging.broker import BROKER_ERRORS
+from messaging.services import outbox_add
 from posts import tasks
 from posts.models import Post
 
@@ -22,10 +24,14 @@ MEMBER_SEARCH_FIELDS = frozenset({"username", "about_me", "is_active"})
 def _enqueue(task, *args) -> None:
     try:
         task.delay(*args)
+    except BROKER_ERRORS:
+        # Broker down: the write is committed and the member must not see an error
+        # for it; the outbox sweep queues the update when the broker is back.
+        logger.exception("Could not queue %s%r; kept in the outbox until the broker is back", task.name, args)
+        outbox_add(task=task, args=args)
     except Exception:
-        # Broker down (or, with eager tasks, the index write itself failed): the
-        # write is already committed and the member must not see an error for it;
-        # the index catches up at the next update_index.
+        # With eager tasks the index write itself failed: the index catches up at
+        # the next update_index.
         logger.exception("Could not queue %s%r; the search index will catch up at the next update", task.name, args)
 
 

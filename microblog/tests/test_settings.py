@@ -134,3 +134,18 @@ def test_email_verification_is_read_in_any_case(tmp_path):
     code, out = load_settings(tmp_path, "s.ACCOUNT_EMAIL_VERIFICATION", **PROD, ACCOUNT_EMAIL_VERIFICATION="Mandatory")
     assert code == 0, out
     assert out.splitlines()[-1] == "mandatory"
+
+
+def test_redis_down_is_a_cache_miss_and_redelivery_waits_for_the_visibility_timeout(tmp_path):
+    code, out = load_settings(
+        tmp_path,
+        "s.CACHES['default']['BACKEND'], s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'],"
+        " s.CELERY_BEAT_SCHEDULE_FILENAME, s.CELERY_BEAT_SCHEDULE['outbox-flush']['schedule']",
+        REDIS_URL="redis://cache.internal:6379/0",
+        CELERY_VISIBILITY_TIMEOUT="7200",
+        OUTBOX_FLUSH_SECONDS="10",
+        **PROD,
+    )
+    assert code == 0, out
+    # The settings the outage test (test_redis_outage.py) copies for its private Redis.
+    assert out.splitlines()[-1] == f"microblog.cache.RedisCache 7200 {tmp_path / 'celerybeat-schedule'} 10.0"

@@ -1,4 +1,5 @@
 import datetime
+import fcntl
 import json
 
 import pytest
@@ -8,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from messaging.models import Job, Notification
+from messaging.models import Job, Notification, OutboxTask
+from messaging.services import outbox_flush
 from microblog.celery import app as celery_app
 from posts.models import Post
-from posts.services import EXPORT_JOB
+from posts.services import EXPORT_JOB, posts_export
 from posts.tasks import export_posts
 from posts.tests.factories import PostFactory
 
@@ -124,33 +126,46 @@ def test_other_members_see_no_export_button(alice, bob_client):
     assert "Export my posts" not in bob_client.get("/user/alice/").content.decode()
 
 
-def test_when_the_queue_is_down_the_member_is_told_to_try_again(
+def test_when_the_queue_is_down_the_export_waits_in_the_outbox_and_runs_later(
     alice, alice_client, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
+    PostFactory(author=alice, body="kept for later")
+
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(export_posts, "apply_async", broker_down)
-
     response = _start(alice_client, django_capture_on_commit_callbacks)
 
-    job = Job.objects.get()
-    assert job.complete and "could not be started" in job.error
-    assert "Could not queue job" in caplog.text
-    # A failed start frees the slot at once.
-    assert not Job.objects.filter(user=alice, complete=False).exists()
     assert response.status_code == 302
+    assert "kept in the outbox" in caplog.text
+    job = Job.objects.get()
+    assert not job.complete  # waiting, not failed
+    (row,) = OutboxTask.objects.all()
+    assert (row.task, row.task_id, row.args[0]) == ("posts.tasks.export_posts", job.pk, job.pk)
+
+    monkeypatch.undo()  # the broker is back (tasks run eagerly here)
+    with django_capture_on_commit_callbacks(execute=True):  # the email is queued on commit
+        assert outbox_flush() == 1
+
+    job.refresh_from_db()
+    assert (job.complete, job.error, job.progress) == (True, "", 100)
+    assert not OutboxTask.objects.exists()
+    assert len(mail.outbox) == 1
+    assert outbox_flush() == 0  # a second sweep sends nothing twice
+    assert len(mail.outbox) == 1
 
 
 # serialized_rollback: the flush after this test must not take the migrations' groups with it.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_when_the_queue_is_down_the_page_says_so(alice, client_for, monkeypatch):
+def test_when_the_queue_is_down_the_page_says_the_export_is_saved(alice, client_for, monkeypatch):
     # Autocommit (no test transaction): the enqueue runs inside the request, as in production.
     monkeypatch.setattr(export_posts, "apply_async", lambda *a, **k: (_ for _ in ()).throw(OperationalError("down")))
 
     response = client_for(alice).post(EXPORT)
 
-    assert "could not be started" in " ".join(_flashed(response))
+    assert "your export is saved and will start when it is back" in " ".join(_flashed(response))
+    assert OutboxTask.objects.get().task_id == Job.objects.get(user=alice, complete=False).pk
 
 
 def test_a_task_that_raises_marks_the_job_failed(alice, alice_client, django_capture_on_commit_callbacks, monkeypatch):
@@ -178,6 +193,40 @@ def test_running_the_task_twice_is_harmless(alice, alice_client, django_capture_
 
     assert len(mail.outbox) == 1
     assert Job.objects.get().complete
+
+
+def _waiting_job(alice):
+    return Job.objects.create(id="5b0c7a1e-0000-4000-8000-000000000001", user=alice, name=EXPORT_JOB, description="x")
+
+
+def test_a_delivery_that_finds_another_writing_the_file_leaves_it_alone(alice, settings):
+    job = _waiting_job(alice)
+    partial = settings.JOB_RESULTS_DIR / "exports" / str(alice.pk) / f"{job.pk}.part"
+    partial.parent.mkdir(parents=True)
+    with partial.open("w") as other_run:
+        other_run.write("half written by the first delivery")
+        other_run.flush()
+        fcntl.flock(other_run, fcntl.LOCK_EX)
+
+        posts_export(job_id=job.pk, site_url="http://testserver/")
+
+    assert partial.read_text() == "half written by the first delivery"
+    job.refresh_from_db()
+    assert not job.complete and not mail.outbox
+
+
+def test_a_delivery_that_another_finished_first_sends_no_second_email(alice, settings, monkeypatch):
+    PostFactory.create_batch(30, author=alice)
+    job = _waiting_job(alice)
+
+    def finished_meanwhile(**kwargs):
+        Job.objects.filter(pk=job.pk).update(complete=True, progress=100)
+
+    monkeypatch.setattr("posts.services.job_progress", finished_meanwhile)
+    posts_export(job_id=job.pk, site_url="http://testserver/")
+
+    assert not mail.outbox
+    assert json.loads((settings.JOB_RESULTS_DIR / "exports" / str(alice.pk) / f"{job.pk}.json").read_text())
 
 
 def test_anonymous_visitors_cannot_export(client, db):
