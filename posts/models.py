@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,45 @@ class PostQuerySet(models.QuerySet):
 
     def by_author(self, user):
         return self.filter(author=user).newest_first()
+
+
+def timeline_narrowing(user):
+    """A `narrow` for microblog.pagination.CursorPaginator over timeline_for(user).
+
+    The plain query walks the (created, id) index and keeps the followed
+    members' posts: quick when they post a lot, but a member who follows few
+    quiet people walks the whole table (200 ms at a million posts). On
+    PostgreSQL this takes, for each author, the page's worth of their newest
+    posts from (author, created, id) with a LATERAL join, then the newest of
+    those: about (followed + 1) x page size index entries, whatever the table's
+    size or the page's depth. Other databases keep the plain query."""
+
+    def narrow(queryset, *, key, older: bool, limit: int):
+        if connections[queryset.db].vendor != "postgresql":
+            return queryset
+        posts, follows, users = (model._meta.db_table for model in (Post, Follow, Follow.followed.field.related_model))
+        sign, direction = ("<", "DESC") if older else (">", "ASC")
+        cursor, params = "", [user.pk, user.pk]
+        if key is not None:
+            # `created <= x` is the index range; the OR sorts out posts of that same instant.
+            cursor = f"AND p.created {sign}= %s AND (p.created {sign} %s OR p.id {sign} %s)"
+            params += [key[0], key[0], key[1]]
+        params += [limit, limit]
+        ids = f"""
+            SELECT page.id FROM (
+                SELECT f.followed_id AS author_id FROM {follows} f
+                JOIN {users} u ON u.id = f.followed_id AND u.is_active
+                WHERE f.follower_id = %s
+                UNION ALL SELECT %s
+            ) authors CROSS JOIN LATERAL (
+                SELECT p.id, p.created FROM {posts} p
+                WHERE p.author_id = authors.author_id {cursor}
+                ORDER BY p.created {direction}, p.id {direction} LIMIT %s
+            ) page
+            ORDER BY page.created {direction}, page.id {direction} LIMIT %s"""
+        return queryset.filter(pk__in=RawSQL(ids, params))
+
+    return narrow
 
 
 class Post(models.Model):
