@@ -69,9 +69,7 @@ def timeline_narrowing(user):
 class Post(models.Model):
     # No index of its own: posts_author_created_idx starts with author and serves every
     # lookup by author; with both, SQLite sorted a member's whole timeline off the narrow one.
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts", db_index=False
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts", db_index=False)
     body = models.TextField(_("body"))
     created = models.DateTimeField(_("created"), default=timezone.now)
     # ISO 639-1 code detected at save time; '' when unknown.
