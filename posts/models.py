@@ -27,6 +27,12 @@ class PostQuerySet(models.QuerySet):
         return self.filter(author=user).newest_first()
 
 
+# Measured at a million posts (2,000 members): LATERAL 0.3-1 ms up to 50 followed,
+# ~2.5 ms at 100, 4-8 ms at 200, 30-50 ms at 2,000, while the plain walk takes
+# ~0.5 ms for those big follow lists but 200 ms for a member who follows one quiet one.
+LATERAL_MAX_FOLLOWED = 100
+
+
 def timeline_narrowing(user):
     """A `narrow` for microblog.pagination.CursorPaginator over timeline_for(user).
 
@@ -36,10 +42,16 @@ def timeline_narrowing(user):
     PostgreSQL this takes, for each author, the page's worth of their newest
     posts from (author, created, id) with a LATERAL join, then the newest of
     those: about (followed + 1) x page size index entries, whatever the table's
-    size or the page's depth. Other databases keep the plain query."""
+    size or the page's depth. Past LATERAL_MAX_FOLLOWED that sum costs more than
+    the walk, which by then finds a page quickly, so the plain query stays (one
+    bounded look at the follow index decides). Other databases keep the plain query."""
 
     def narrow(queryset, *, key, older: bool, limit: int):
         if connections[queryset.db].vendor != "postgresql":
+            return queryset
+        follows = Follow.objects.using(queryset.db).filter(follower=user).order_by()
+        # "Is there one past the limit?" reads at most limit + 1 index entries, unlike a count.
+        if follows[LATERAL_MAX_FOLLOWED:].exists():
             return queryset
         posts, follows, users = (model._meta.db_table for model in (Post, Follow, Follow.followed.field.related_model))
         sign, direction = ("<", "DESC") if older else (">", "ASC")
