@@ -5,7 +5,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Follow
+from accounts.models import Follow, User
 
 
 class PostQuerySet(models.QuerySet):
@@ -18,8 +18,9 @@ class PostQuerySet(models.QuerySet):
         return self.filter(author__is_active=True)
 
     def timeline_for(self, user):
-        """Home timeline: own posts plus those of followed members, in one
-        indexed query (author IN (followed ids)), newest first."""
+        """Home timeline: own posts plus those of followed members, newest first.
+        Paged by key, it walks the (created, id) index; on PostgreSQL the home
+        page narrows it further (timeline_narrowing)."""
         followed_ids = Follow.objects.filter(follower=user).values("followed_id")
         return self.visible().filter(Q(author=user) | Q(author__in=Subquery(followed_ids))).newest_first()
 
@@ -49,11 +50,11 @@ def timeline_narrowing(user):
     def narrow(queryset, *, key, older: bool, limit: int):
         if connections[queryset.db].vendor != "postgresql":
             return queryset
-        follows = Follow.objects.using(queryset.db).filter(follower=user).order_by()
+        followed = Follow.objects.using(queryset.db).filter(follower=user).order_by()
         # "Is there one past the limit?" reads at most limit + 1 index entries, unlike a count.
-        if follows[LATERAL_MAX_FOLLOWED:].exists():
+        if followed[LATERAL_MAX_FOLLOWED:].exists():
             return queryset
-        posts, follows, users = (model._meta.db_table for model in (Post, Follow, Follow.followed.field.related_model))
+        posts, follows, users = (model._meta.db_table for model in (Post, Follow, User))
         sign, direction = ("<", "DESC") if older else (">", "ASC")
         cursor, params = "", [user.pk, user.pk]
         if key is not None:
