@@ -64,7 +64,15 @@ def message_send(*, sender: User, recipient: User, body: str) -> Message:
 
 
 def messages_mark_read(*, user: User) -> None:
-    """Opening the inbox reads everything in it."""
+    """Opening the inbox reads everything in it. With nothing new (no unread
+    message, no badge showing) it writes nothing: a plain visit stays a read."""
+    badge_showing = (
+        Notification.objects.filter(user=user, name=Notification.UNREAD_MESSAGE_COUNT)
+        .exclude(payload__count=0)
+        .exists()
+    )
+    if not badge_showing and not Message.objects.unread_for(user).exists():
+        return
     with transaction.atomic():
         user.last_message_read_time = timezone.now()
         user.save(update_fields=["last_message_read_time"])

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User, count_of
 from messaging.models import Job
 from messaging.services import JobAlreadyRunning, JobNotStarted
-from microblog.pagination import page_of
+from microblog.pagination import cursor_page_of, page_of
 from posts.forms import PostForm
-from posts.models import Post
+from posts.models import Post, timeline_narrowing
 from posts.search import SearchUnavailable, highlight, member_search, post_search, search_query_clean, search_words
 from posts.services import EXPORT_JOB, post_create, posts_export_start
 from posts.translation import (
@@ -33,14 +33,14 @@ def home(request):
         post_create(author=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Your post is now live!"))
         return redirect("posts:home")
-    page = page_of(request, Post.objects.timeline_for(request.user))
+    page = cursor_page_of(request, Post.objects.timeline_for(request.user), narrow=timeline_narrowing(request.user))
     return render(request, "posts/timeline.html", {"form": form, "page": page, "title": _("Home"), "tab": "home"})
 
 
 @login_required
 @require_GET
 def explore(request):
-    page = page_of(request, Post.objects.visible().newest_first())
+    page = cursor_page_of(request, Post.objects.visible().newest_first())
     return render(request, "posts/timeline.html", {"page": page, "title": _("Explore"), "tab": "explore"})
 
 
@@ -54,7 +54,7 @@ def user_detail(request, username):
         .annotate(post_count=count_of(Post.objects.all(), "author"))
     )
     member = get_object_or_404(members, username__iexact=username)
-    page = page_of(request, Post.objects.by_author(member))
+    page = cursor_page_of(request, Post.objects.by_author(member))
     context = {"member": member, "page": page, "tab": "profile"}
     if member.pk == request.user.pk:
         # Only the owner sees their export: one query for the latest job.

@@ -24,6 +24,9 @@ from posts.tests.factories import PostFactory
 PAGES = [
     ("posts:home", [], "member"),
     ("posts:explore", [], "member"),
+    # An older page: the pager's "Newest" and "Newer" links show (a cursor from the year 9000 lists everything).
+    ("posts:explore", [], "member", "before=221845392000000000_1"),
+    ("posts:user", ["alice"], "member", "before=221845392000000000_1"),
     ("posts:user", ["alice"], "member"),
     ("posts:user", ["bob"], "member"),
     ("accounts:profile-edit", [], "member"),
@@ -161,6 +164,8 @@ def test_the_member_pages_render_what_the_walk_is_meant_to_check(spanish_clients
     assert "Exportar mis publicaciones" in profile and "Descargar tu exportación del" in profile
     assert "Exportando tus publicaciones" in profile and "Listo:" in profile  # the navbar's finished job
     assert "¿Cenamos el viernes?" in inbox and "Responder" in inbox
+    older_page = member.get(reverse("posts:explore"), {"before": "221845392000000000_1"}).content.decode()
+    assert "Lo más reciente" in older_page and "Más recientes" in older_page and "Más antiguas" in older_page
     found_post = member.get(reverse("posts:search"), {"q": "hola"}).content.decode()
     found_member = member.get(reverse("posts:search"), {"q": "alice"}).content.decode()
     assert "<mark>Hola</mark> a todos" in found_post

@@ -69,3 +69,26 @@ def test_job_fail_does_not_touch_a_finished_job(alice):
 
 def test_job_fail_on_an_unknown_job_is_a_no_op(db):
     job_fail(job_id="missing", error="x")
+
+
+def test_marking_read_with_nothing_new_writes_nothing(alice, bob, django_assert_num_queries):
+    message_send(sender=bob, recipient=alice, body="hi")
+    messages_mark_read(user=alice)
+    alice.refresh_from_db()
+    read_at = alice.last_message_read_time
+
+    with django_assert_num_queries(2):  # two reads: the badge and the unread messages
+        messages_mark_read(user=alice)
+
+    alice.refresh_from_db()
+    assert alice.last_message_read_time == read_at
+
+
+def test_a_badge_left_by_a_closed_senders_message_is_still_cleared(alice, bob):
+    message_send(sender=bob, recipient=alice, body="hi")
+    bob.is_active = False
+    bob.save()  # the message no longer counts as unread, but the badge still says 1
+
+    messages_mark_read(user=alice)
+
+    assert Notification.objects.get(user=alice).payload == {"count": 0}
