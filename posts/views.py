@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User, count_of
 from messaging.models import Job
-from messaging.services import JobAlreadyRunning, JobNotStarted
+from messaging.services import JobAlreadyRunning, JobDeferred
 from microblog.pagination import cursor_page_of, page_of
 from posts.forms import PostForm
 from posts.models import Post, timeline_narrowing
@@ -70,8 +70,9 @@ def export_start(request):
         posts_export_start(user=request.user, site_url=request.build_absolute_uri("/"), language=request.LANGUAGE_CODE)
     except JobAlreadyRunning:
         messages.warning(request, _("An export of your posts is already running. You can start another when it ends."))
-    except JobNotStarted as error:
-        messages.error(request, str(error))
+    except JobDeferred as error:
+        # Nothing is lost (the export waits for the queue), so a warning, not an error.
+        messages.warning(request, str(error))
     else:
         messages.info(request, _("Your export has started. We'll email you the file when it's ready."))
     return redirect(request.user.get_absolute_url())

@@ -165,6 +165,7 @@ def test_when_the_queue_is_down_the_page_says_the_export_is_saved(alice, client_
     response = client_for(alice).post(EXPORT)
 
     assert "your export is saved and will start when it is back" in " ".join(_flashed(response))
+    assert [message.level_tag for message in get_messages(response.wsgi_request)] == ["warning"]
     assert OutboxTask.objects.get().task_id == Job.objects.get(user=alice, complete=False).pk
 
 
