@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Load test in production mode (deploy/production.sh: DEBUG off, PostgreSQL and Redis on
+# 127.0.0.1, gunicorn with 2 workers, a Celery worker): LOAD_USERS seeded members log in
+# and use the site for LOAD_SECONDS (deploy/locustfile.py: timelines, posting, follows,
+# messages, search, notification polls), then deploy/loadtest_report.py prints the
+# figures and fails on any 5xx, connection error, unexpected 429, lost or extra post,
+# or traceback in the gunicorn log.
+#   LOAD_DB=microblog_load LOAD_REDIS_DB=10 LOAD_PORT=8460 LOAD_USERS=100 LOAD_SECONDS=120 bash deploy/loadtest.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# shellcheck source=deploy/production.sh
+source deploy/production.sh
+port=${LOAD_PORT:-8460}
+users=${LOAD_USERS:-100}
+seconds=${LOAD_SECONDS:-120}
+# Members logging in per second; the ramp-up comes on top of LOAD_SECONDS at full load.
+spawn_rate=${LOAD_SPAWN_RATE:-10}
+production_env load "${LOAD_DB:-microblog_load}" "${LOAD_REDIS_DB:-10}" "$port"
+# As in production behind nginx (.env.example): TLS ends at the proxy, which passes on
+# X-Forwarded-Proto and appends the client's address to X-Forwarded-For. The locustfile
+# sends what nginx would, each member from an address of its own.
+export BEHIND_PROXY=true
+export TRUSTED_PROXY_COUNT=1
+export NOTIFICATIONS_POLL_SECONDS=${NOTIFICATIONS_POLL_SECONDS:-5}
+production_prepare
+
+# Demo members with the published password (seed refuses with DEBUG off unless forced; this
+# database was created above for this run). One more than the load: the guesser's target.
+.venv/bin/python manage.py seed --force --users "$((users + 1))" --posts 3000 --seed 8 -v 0 >/dev/null
+.venv/bin/python manage.py rebuild_index --noinput -v 0
+.venv/bin/python manage.py shell -v 0 -c "
+import json
+from accounts.models import User
+members = [{'username': u, 'id': pk} for pk, u in User.objects.order_by('pk').values_list('pk', 'username')]
+json.dump(members[:-1], open('$work/members.json', 'w'))
+print(members[-1]['username'])
+" >"$work/target"
+export LOAD_MEMBERS_FILE="$work/members.json"
+export LOAD_GUESS_TARGET
+LOAD_GUESS_TARGET=$(cat "$work/target")
+export LOAD_RESULTS_FILE="$work/results.json"
+export LOAD_ORIGIN="https://localhost:$port"
+# Posts before the run: all of them the seed's.
+export LOAD_POSTS_BEFORE
+LOAD_POSTS_BEFORE=$(.venv/bin/python manage.py shell -v 0 -c "from posts.models import Post; print(Post.objects.count())")
+export LOAD_STARTED
+LOAD_STARTED=$(date +%s)
+
+production_start
+
+ramp=$(((users + spawn_rate - 1) / spawn_rate))
+echo "load: $users members (+1 guesser), $spawn_rate logins/s, ${seconds}s at full load"
+# locust exits 1 when any request failed; the report says which, so go on to it.
+.venv/bin/locust -f deploy/locustfile.py --headless --host "http://localhost:$port" \
+  --users "$((users + 1))" --spawn-rate "$spawn_rate" --run-time "$((seconds + ramp))s" \
+  --stop-timeout 10 --csv "$work/stats" --only-summary --loglevel WARNING >"$work/locust.log" 2>&1 \
+  || echo "load: locust reported failures"
+# Let the Celery worker finish what the last posts queued before counting and stopping it.
+sleep 2
+LOAD_WEB_LOG="$work/web.log" LOAD_STATS="$work/stats_stats.csv" LOAD_LOCUST_LOG="$work/locust.log" \
+  .venv/bin/python deploy/loadtest_report.py

@@ -1,0 +1,301 @@
+"""Locust scenario for deploy/loadtest.sh: seeded members using the site as browsers do.
+
+Each simulated member is a distinct seeded account that logs in through the real
+login form, then reads its home timeline (and older pages), explore, profiles,
+posts (the web form with its CSRF token; API members through POST /api/posts),
+follows and unfollows, opens the inbox, sends a message now and then, searches,
+and polls /notifications/?since= in the background like the navbar's script.
+
+The site runs as in production behind nginx (BEHIND_PROXY, TRUSTED_PROXY_COUNT=1):
+each member sends the headers nginx would add, with an address of its own, so the
+per-address limits see 100 people rather than one machine. One more user, the
+guesser, tries wrong passwords from one address: the only 429s expected anywhere
+are its own (EXPECTED_429). Everything else is checked by status code; a 429, a
+5xx or a connection error anywhere else is a failure.
+
+Figures the report needs beyond locust's CSV (posts accepted per member, status
+codes per endpoint, the guesser's 429s) are written to LOAD_RESULTS_FILE at exit.
+"""
+
+import collections
+import json
+import os
+import random
+import re
+import time
+
+import gevent
+from locust import HttpUser, between, events, task
+from locust.clients import HttpSession
+from locust.exception import StopUser
+
+PASSWORD = "microblog-demo"
+# [{"username": ..., "id": ...}], written by loadtest.sh from the seeded database.
+MEMBERS = json.loads(open(os.environ["LOAD_MEMBERS_FILE"]).read())
+# The member the guesser attacks; no simulated member logs in as them.
+TARGET = os.environ["LOAD_GUESS_TARGET"]
+RESULTS_FILE = os.environ["LOAD_RESULTS_FILE"]
+# What the browser's address bar shows (nginx's https origin): Referer and Origin for CSRF.
+ORIGIN = os.environ["LOAD_ORIGIN"]
+POLL_SECONDS = float(os.environ.get("NOTIFICATIONS_POLL_SECONDS", "10"))
+API_SHARE = 0.2  # members who also use the API with a token
+TIMEOUT = 30  # seconds; gunicorn's own timeout, so a stuck request is a failure here too
+
+# Where a 429 is intended: (request name, why).
+EXPECTED_429 = {
+    "POST /accounts/login/ [wrong password]": "allauth login_failed: 20 wrong passwords per account in 15 minutes",
+    "POST /api/tokens [wrong password]": "API token throttle: 5 requests a minute per address and per account",
+}
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+FOLLOW_FORM = re.compile(r'action="(/user/[^/"]+/(?:un)?follow/)"')
+WORDS = (
+    "coffee tea bread garden river bike train rain sun snow music book film city park lunch dinner "
+    "run walk code chess jazz photo museum market bridge harbour lake morning evening weekend"
+).split()
+
+results = {
+    "posts_accepted": collections.Counter(),  # username -> posts the site accepted
+    "statuses": collections.Counter(),  # "name status" -> count
+    "expected_429": collections.Counter(),  # name -> count
+    "unexpected": collections.Counter(),  # "name status/error" -> count
+    "members": 0,
+}
+_members = iter(MEMBERS)
+
+
+def sentence() -> str:
+    return " ".join(random.choice(WORDS) for _ in range(random.randint(4, 14))).capitalize() + "."
+
+
+def csrf_from(response) -> str:
+    match = CSRF_INPUT.search(response.text or "")
+    return match[1] if match else ""
+
+
+class Browser:
+    """Requests as one browser tab: the proxy's headers, results by name, no redirects followed."""
+
+    def __init__(self, client, address):
+        self.client = client
+        self.headers = {"X-Forwarded-For": address, "X-Forwarded-Proto": "https"}
+
+    def request(self, method, url, *, name, ok=(200,), expect_429=False, headers=None, **kwargs):
+        headers = {**self.headers, **(headers or {})}
+        # nginx speaks HTTPS to the browser, so it sends its Secure cookies (session, CSRF);
+        # requests would hold them back on this plain-HTTP hop to gunicorn.
+        cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.client.cookies)
+        if cookies:
+            headers["Cookie"] = cookies
+        if method == "POST":
+            headers.setdefault("Referer", ORIGIN + url)
+            headers.setdefault("Origin", ORIGIN)
+        with self.client.request(
+            method,
+            url,
+            name=name,
+            headers=headers,
+            catch_response=True,
+            allow_redirects=False,
+            timeout=TIMEOUT,
+            **kwargs,
+        ) as response:
+            status = response.status_code
+            results["statuses"][f"{name} {status}"] += 1
+            if status in ok:
+                response.success()
+            elif status == 429 and expect_429:
+                results["expected_429"][name] += 1
+                response.success()
+            else:
+                error = f"HTTP {status}" if status else f"connection error: {response.error!r}"[:200]
+                results["unexpected"][f"{name} {status or 'error'}"] += 1
+                response.failure(error)
+            return response
+
+
+class Member(HttpUser):
+    """A member reading, writing and following, with a notifications poll running beside."""
+
+    weight = 100
+    wait_time = between(2, 8)  # reading a page before the next click
+
+    def on_start(self):
+        try:
+            self.member = next(_members)
+        except StopIteration:
+            raise StopUser() from None  # never two simulated users on one account
+        results["members"] += 1
+        number = results["members"]
+        self.browser = Browser(self.client, f"10.{number // 250}.{number % 250}.{random.randint(1, 250)}")
+        self.others = [m for m in MEMBERS if m["username"] != self.member["username"]]
+        self.token = None
+        self.login()
+        if random.random() < API_SHARE:
+            self.get_token()
+        self.poller = gevent.spawn(self.poll_notifications)
+
+    def on_stop(self):
+        poller = getattr(self, "poller", None)
+        if poller is not None:
+            poller.kill(block=False)
+
+    def login(self):
+        page = self.browser.request("GET", "/accounts/login/", name="GET /accounts/login/")
+        response = self.browser.request(
+            "POST",
+            "/accounts/login/",
+            name="POST /accounts/login/",
+            ok=(302,),
+            data={"login": self.member["username"], "password": PASSWORD, "csrfmiddlewaretoken": csrf_from(page)},
+        )
+        if response.status_code != 302:
+            raise StopUser()
+
+    def get_token(self):
+        response = self.browser.request(
+            "POST", "/api/tokens", name="POST /api/tokens", auth=(self.member["username"], PASSWORD)
+        )
+        if response.status_code == 200:
+            self.token = response.json()["token"]
+
+    def poll_notifications(self):
+        """The navbar's script: GET /notifications/?since=<last seen>, every POLL_SECONDS."""
+        # Its own session on the same cookie jar, as a second connection of the same browser.
+        session = HttpSession(self.host, request_event=self.environment.events.request, user=self)
+        session.cookies = self.client.cookies
+        poll = Browser(session, self.browser.headers["X-Forwarded-For"])
+        since = time.time()
+        while True:
+            gevent.sleep(POLL_SECONDS * random.uniform(0.8, 1.2))
+            response = poll.request("GET", f"/notifications/?since={since:.6f}", name="GET /notifications/?since=")
+            if response.status_code == 200:
+                since = max([since, *(row["timestamp"] for row in response.json())])
+
+    def other(self):
+        return random.choice(self.others)["username"]
+
+    @task(30)
+    def home(self):
+        self.browser.request("GET", "/", name="GET /")
+        if random.random() < 0.3:
+            self.browser.request("GET", f"/?page={random.randint(2, 4)}", name="GET /?page=N")
+
+    @task(12)
+    def explore(self):
+        self.browser.request("GET", "/explore/", name="GET /explore/")
+        if random.random() < 0.3:
+            self.browser.request("GET", f"/explore/?page={random.randint(2, 6)}", name="GET /explore/?page=N")
+
+    @task(12)
+    def profile(self):
+        self.browser.request("GET", f"/user/{self.other()}/", name="GET /user/<name>/")
+
+    @task(3)
+    def own_profile(self):
+        self.browser.request("GET", f"/user/{self.member['username']}/", name="GET /user/<me>/")
+
+    @task(8)
+    def post(self):
+        home = self.browser.request("GET", "/", name="GET /")
+        response = self.browser.request(
+            "POST",
+            "/",
+            name="POST / (new post)",
+            ok=(302,),
+            data={"body": sentence(), "csrfmiddlewaretoken": csrf_from(home)},
+        )
+        # Accepted: redirected home with "Your post is now live!" (a refusal re-renders the form, 200).
+        if response.status_code == 302 and response.headers.get("Location") == "/":
+            results["posts_accepted"][self.member["username"]] += 1
+
+    @task(4)
+    def api(self):
+        if self.token is None:
+            return self.home()
+        auth = {"Authorization": f"Bearer {self.token}"}
+        self.browser.request("GET", "/api/timeline", name="GET /api/timeline", headers=auth)
+        if random.random() < 0.5:
+            response = self.browser.request(
+                "POST", "/api/posts", name="POST /api/posts", ok=(201,), headers=auth, json={"body": sentence()}
+            )
+            if response.status_code == 201:
+                results["posts_accepted"][self.member["username"]] += 1
+
+    @task(6)
+    def follow_or_unfollow(self):
+        profile = self.browser.request("GET", f"/user/{self.other()}/", name="GET /user/<name>/")
+        match = FOLLOW_FORM.search(profile.text or "")
+        if match:
+            kind = "unfollow" if match[1].endswith("/unfollow/") else "follow"
+            self.browser.request(
+                "POST",
+                match[1],
+                name=f"POST /user/<name>/{kind}/",
+                ok=(302,),
+                data={"csrfmiddlewaretoken": csrf_from(profile)},
+            )
+
+    @task(5)
+    def inbox(self):
+        self.browser.request("GET", "/messages/", name="GET /messages/")
+
+    @task(2)
+    def message(self):
+        url = f"/messages/new/{self.other()}/"
+        form = self.browser.request("GET", url, name="GET /messages/new/<name>/")
+        self.browser.request(
+            "POST",
+            url,
+            name="POST /messages/new/<name>/",
+            ok=(302,),
+            data={"body": sentence(), "csrfmiddlewaretoken": csrf_from(form)},
+        )
+
+    @task(3)
+    def search(self):
+        self.browser.request("GET", f"/search/?q={random.choice(WORDS)}", name="GET /search/?q=")
+
+
+class Guesser(HttpUser):
+    """Someone guessing one member's password from one address: the 429s it earns are the
+    intended ones, and they must not spill over to anybody else."""
+
+    fixed_count = 1
+    wait_time = between(1, 2)
+
+    def on_start(self):
+        self.browser = Browser(self.client, "203.0.113.7")
+
+    @task
+    def guess(self):
+        if random.random() < 0.5:
+            page = self.browser.request("GET", "/accounts/login/", name="GET /accounts/login/ [guesser]")
+            self.browser.request(
+                "POST",
+                "/accounts/login/",
+                name="POST /accounts/login/ [wrong password]",
+                ok=(200,),  # the form again, with an error
+                expect_429=True,
+                data={"login": TARGET, "password": sentence(), "csrfmiddlewaretoken": csrf_from(page)},
+            )
+        else:
+            self.browser.request(
+                "POST",
+                "/api/tokens",
+                name="POST /api/tokens [wrong password]",
+                ok=(401,),
+                expect_429=True,
+                auth=(TARGET, sentence()),
+            )
+
+
+def write_results(**_kwargs):
+    data = {key: value if isinstance(value, int) else dict(value) for key, value in results.items()}
+    data["expected_429_reasons"] = EXPECTED_429
+    with open(RESULTS_FILE, "w") as out:
+        json.dump(data, out, indent=1, sort_keys=True)
+
+
+events.test_stop.add_listener(write_results)
+events.quitting.add_listener(write_results)
