@@ -23,7 +23,11 @@ production_env load "${LOAD_DB:-microblog_load}" "${LOAD_REDIS_DB:-10}" "$port"
 export BEHIND_PROXY=true
 export TRUSTED_PROXY_COUNT=1
 export NOTIFICATIONS_POLL_SECONDS=${NOTIFICATIONS_POLL_SECONDS:-5}
+# Members fetch pages, not static files (a browser has them cached, and nginx or WhiteNoise
+# serve them without Django): skip collectstatic, which takes minutes on a busy machine.
+export STATIC_MANIFEST=false
 production_prepare
+echo "load: prepared (${SECONDS}s)"
 
 # Demo members with the published password (seed refuses with DEBUG off unless forced; this
 # database was created above for this run). One more than the load: the guesser's target.
@@ -46,6 +50,7 @@ export LOAD_POSTS_BEFORE
 LOAD_POSTS_BEFORE=$(.venv/bin/python manage.py shell -v 0 -c "from posts.models import Post; print(Post.objects.count())")
 export LOAD_STARTED
 LOAD_STARTED=$(date +%s)
+echo "load: seeded $((users + 1)) members (${SECONDS}s)"
 
 production_start
 
@@ -56,6 +61,7 @@ echo "load: $users members (+1 guesser), $spawn_rate logins/s, ${seconds}s at fu
   --users "$((users + 1))" --spawn-rate "$spawn_rate" --run-time "$((seconds + ramp))s" \
   --stop-timeout 10 --csv "$work/stats" --only-summary --loglevel WARNING >"$work/locust.log" 2>&1 \
   || echo "load: locust reported failures"
+echo "load: run over (${SECONDS}s)"
 # Let the Celery worker finish what the last posts queued before counting and stopping it.
 sleep 2
 LOAD_WEB_LOG="$work/web.log" LOAD_STATS="$work/stats_stats.csv" LOAD_LOCUST_LOG="$work/locust.log" \

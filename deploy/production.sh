@@ -51,7 +51,10 @@ production_prepare() {
   .venv/bin/python manage.py check --deploy --fail-level WARNING
   .venv/bin/python manage.py migrate --no-input -v 0
   .venv/bin/python manage.py compilecatalogs --verbosity 0
-  .venv/bin/python manage.py collectstatic --no-input -v 0
+  # Hashed, compressed static files, unless the caller serves them from the source folders.
+  if [ "${STATIC_MANIFEST:-true}" != false ]; then
+    .venv/bin/python manage.py collectstatic --no-input -v 0
+  fi
 }
 
 # gunicorn (extra options, e.g. a certificate, are passed on) and a Celery worker, in
