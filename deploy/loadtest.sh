@@ -64,5 +64,10 @@ echo "load: $users members (+1 guesser), $spawn_rate logins/s, ${seconds}s at fu
 echo "load: run over (${SECONDS}s)"
 # Let the Celery worker finish what the last posts queued before counting and stopping it.
 sleep 2
-LOAD_WEB_LOG="$work/web.log" LOAD_STATS="$work/stats_stats.csv" LOAD_LOCUST_LOG="$work/locust.log" \
+# Keep the logs and locust's CSV when asked (the work folder goes at exit).
+if [ -n "${LOAD_LOG_DIR:-}" ]; then
+  mkdir -p "$LOAD_LOG_DIR"
+  cp "$work"/*.log "$work"/*.csv "$work/results.json" "$LOAD_LOG_DIR"/
+fi
+LOAD_WEB_LOG="$work/web.log" LOAD_WORKER_LOG="$work/worker.log" LOAD_STATS="$work/stats_stats.csv" \
   .venv/bin/python deploy/loadtest_report.py

@@ -30,6 +30,7 @@ from posts.models import Post  # noqa: E402
 ACCESS = re.compile(r'^\S+ \S+ "(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d{3}) ')
 # A request that failed inside Django or gunicorn leaves one of these in the log.
 ERRORS = re.compile(r"Traceback|Internal Server Error|WORKER TIMEOUT|\[CRITICAL\]|Worker .* was sent")
+WORKER_ERRORS = re.compile(r"Traceback|ERROR/|CRITICAL/|WorkerLostError|raised unexpected")
 
 
 def main() -> int:
@@ -80,6 +81,13 @@ def main() -> int:
     errors = [line for line in web_log if ERRORS.search(line)]
     if errors:
         failures.append(f"{len(errors)} error lines in the gunicorn log, first: {errors[0][:200]}")
+    # The Celery worker indexes every new post for search and delivers the message mails.
+    worker_log = Path(os.environ["LOAD_WORKER_LOG"]).read_text(errors="replace").splitlines()
+    tasks = sum("succeeded in" in line for line in worker_log)
+    worker_errors = [line for line in worker_log if WORKER_ERRORS.search(line)]
+    print(f"Celery worker: {tasks} tasks succeeded, {len(worker_errors)} error lines")
+    if worker_errors:
+        failures.append(f"{len(worker_errors)} error lines in the worker log, first: {worker_errors[0][:200]}")
 
     # Everything the locustfile did not expect: 5xx, 4xx, unexpected 429, connection errors, timeouts.
     for what, count in sorted(results["unexpected"].items()):
