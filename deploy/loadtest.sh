@@ -14,8 +14,9 @@ source deploy/production.sh
 port=${LOAD_PORT:-8460}
 users=${LOAD_USERS:-100}
 seconds=${LOAD_SECONDS:-120}
-# Members logging in per second; the ramp-up comes on top of LOAD_SECONDS at full load.
-spawn_rate=${LOAD_SPAWN_RATE:-10}
+# Members logging in per second (each login is an Argon2 check, ~0.2 s of CPU); the
+# ramp-up comes on top of LOAD_SECONDS at full load.
+spawn_rate=${LOAD_SPAWN_RATE:-4}
 production_env load "${LOAD_DB:-microblog_load}" "${LOAD_REDIS_DB:-10}" "$port"
 # As in production behind nginx (.env.example): TLS ends at the proxy, which passes on
 # X-Forwarded-Proto and appends the client's address to X-Forwarded-For. The locustfile
