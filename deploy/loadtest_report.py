@@ -112,6 +112,8 @@ def main() -> int:
     if results["first_lockout"] != limit + 1:
         failures.append(f"the account was locked out at guess {results['first_lockout']}, not {limit + 1}")
 
+    print("double clicks (two requests at once):", results["double_clicks"] or "none")
+
     # Lost (or duplicated) posts: what the site accepted against what is in the database.
     accepted = collections.Counter(results["posts_accepted"])
     started = datetime.fromtimestamp(int(os.environ["LOAD_STARTED"]), tz=UTC)

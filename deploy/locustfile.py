@@ -39,6 +39,7 @@ RESULTS_FILE = os.environ["LOAD_RESULTS_FILE"]
 ORIGIN = os.environ["LOAD_ORIGIN"]
 POLL_SECONDS = float(os.environ.get("NOTIFICATIONS_POLL_SECONDS", "10"))
 API_SHARE = 0.2  # members who also use the API with a token
+DOUBLE_CLICK = 0.1  # share of follow/unfollow/post buttons clicked twice at once
 TIMEOUT = 30  # seconds; gunicorn's own timeout, so a stuck request is a failure here too
 
 # Where a 429 is intended: request name -> why. Only the guesser's requests are here.
@@ -63,6 +64,7 @@ results = {
     "expected_429": collections.Counter(),  # name -> count
     "unexpected": collections.Counter(),  # "name status/error" -> count
     "members": 0,
+    "double_clicks": collections.Counter(),  # name -> buttons clicked twice at once
     "login_guesses": 0,  # the guesser's wrong passwords answered (200 or 429)
     "first_lockout": None,  # at which of them the account was first locked
 }
@@ -138,6 +140,8 @@ class Member(HttpUser):
         self.login()
         if random.random() < API_SHARE:
             self.get_token()
+        # A second connection of the same browser (same cookies): the navbar's poll, double clicks.
+        self.tab = Browser(self.session(), self.browser.headers["X-Forwarded-For"])
         self.poller = gevent.spawn(self.poll_notifications)
 
     def on_stop(self):
@@ -164,12 +168,14 @@ class Member(HttpUser):
         if response.status_code == 200:
             self.token = response.json()["token"]
 
-    def poll_notifications(self):
-        """The navbar's script: GET /notifications/?since=<last seen>, every POLL_SECONDS."""
-        # Its own session on the same cookie jar, as a second connection of the same browser.
+    def session(self):
         session = HttpSession(self.host, request_event=self.environment.events.request, user=self)
         session.cookies = self.client.cookies
-        poll = Browser(session, self.browser.headers["X-Forwarded-For"])
+        return session
+
+    def poll_notifications(self):
+        """The navbar's script: GET /notifications/?since=<last seen>, every POLL_SECONDS."""
+        poll = Browser(self.session(), self.browser.headers["X-Forwarded-For"])
         since = time.time()
         while True:
             gevent.sleep(POLL_SECONDS * random.uniform(0.8, 1.2))
@@ -177,7 +183,22 @@ class Member(HttpUser):
             if response.status_code == 200:
                 since = max([since, *(row["timestamp"] for row in response.json())])
 
+    def click(self, method, url, **kwargs):
+        """A form's button; now and then clicked twice, both requests at once (two workers
+        racing on the same row). Returns every response."""
+        if random.random() >= DOUBLE_CLICK:
+            return [self.browser.request(method, url, **kwargs)]
+        results["double_clicks"][kwargs["name"]] += 1
+        clicks = [gevent.spawn(browser.request, method, url, **kwargs) for browser in (self.browser, self.tab)]
+        gevent.joinall(clicks)
+        return [click.get() for click in clicks]
+
     def other(self):
+        # A few popular members get a fifth of the attention: concurrent follows of, and
+        # messages to, the same member (their unread-count notification is one row).
+        if random.random() < 0.2:
+            popular = [m for m in MEMBERS[:3] if m is not self.member]
+            return random.choice(popular)["username"]
         return random.choice(self.others)["username"]
 
     @task(30)
@@ -203,16 +224,17 @@ class Member(HttpUser):
     @task(8)
     def post(self):
         home = self.browser.request("GET", "/", name="GET /")
-        response = self.browser.request(
+        responses = self.click(
             "POST",
             "/",
             name="POST / (new post)",
             ok=(302,),
             data={"body": sentence(), "csrfmiddlewaretoken": csrf_from(home)},
         )
-        # Accepted: redirected home with "Your post is now live!" (a refusal re-renders the form, 200).
-        if response.status_code == 302 and response.headers.get("Location") == "/":
-            results["posts_accepted"][self.member["username"]] += 1
+        for response in responses:
+            # Accepted: redirected home with "Your post is now live!" (a refusal re-renders the form, 200).
+            if response.status_code == 302 and response.headers.get("Location") == "/":
+                results["posts_accepted"][self.member["username"]] += 1
 
     @task(4)
     def api(self):
@@ -233,7 +255,8 @@ class Member(HttpUser):
         match = FOLLOW_FORM.search(profile.text or "")
         if match:
             kind = "unfollow" if match[1].endswith("/unfollow/") else "follow"
-            self.browser.request(
+            # Twice at once, one of the two finds the follow there (or gone) already: a message, not a 500.
+            self.click(
                 "POST",
                 match[1],
                 name=f"POST /user/<name>/{kind}/",
