@@ -4,7 +4,8 @@
 # and use the site for LOAD_SECONDS (deploy/locustfile.py: timelines, posting, follows,
 # messages, search, notification polls), then deploy/loadtest_report.py prints the
 # figures and fails on any 5xx, connection error, unexpected 429, lost or extra post,
-# or traceback in the gunicorn log.
+# or error in the gunicorn or worker log. About 3 minutes with the defaults; for a quick
+# try LOAD_USERS=20 LOAD_SECONDS=30 (under ~30 s the password guesser cannot finish).
 #   LOAD_DB=microblog_load LOAD_REDIS_DB=10 LOAD_PORT=8460 LOAD_USERS=100 LOAD_SECONDS=120 bash deploy/loadtest.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,7 +62,7 @@ echo "load: $users members (+1 guesser), $spawn_rate logins/s, ${seconds}s at fu
 .venv/bin/locust -f deploy/locustfile.py --headless --host "http://localhost:$port" \
   --users "$((users + 1))" --spawn-rate "$spawn_rate" --run-time "$((seconds + ramp))s" \
   --stop-timeout 10 --csv "$work/stats" --only-summary --loglevel WARNING >"$work/locust.log" 2>&1 \
-  || echo "load: locust reported failures"
+  || { echo "load: locust reported failures (the report below says which)"; tail -n 20 "$work/locust.log"; }
 echo "load: run over (${SECONDS}s)"
 # Let the Celery worker finish what the last posts queued before counting and stopping it.
 sleep 2

@@ -301,6 +301,15 @@ class Guesser(HttpUser):
 
     @task
     def guess(self):
+        for _ in range(self.TOKEN_GUESSES):
+            self.browser.request(
+                "POST",
+                "/api/tokens",
+                name="POST /api/tokens [wrong password]",
+                ok=(401,),
+                expect_429=True,
+                auth=(TARGET, sentence()),
+            )
         for _ in range(self.LOGIN_GUESSES):
             page = self.browser.request("GET", "/accounts/login/", name="GET /accounts/login/ [guesser]")
             response = self.browser.request(
@@ -315,15 +324,6 @@ class Guesser(HttpUser):
                 results["login_guesses"] += 1
             if LOCKED_OUT in (response.text or "") and results["first_lockout"] is None:
                 results["first_lockout"] = results["login_guesses"]
-        for _ in range(self.TOKEN_GUESSES):
-            self.browser.request(
-                "POST",
-                "/api/tokens",
-                name="POST /api/tokens [wrong password]",
-                ok=(401,),
-                expect_429=True,
-                auth=(TARGET, sentence()),
-            )
         self.done = True
 
     def wait_time(self):
