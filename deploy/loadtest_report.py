@@ -58,7 +58,7 @@ def main() -> int:
     else:
         print(
             f"\ntotal: {total['Request Count']} requests, {float(total['Requests/s']):.1f} req/s over the run "
-            f"(ramp-up included), members logged in: {results['members']}"
+            f"(ramp-up included), members: {results['members']}"
         )
 
     # Status codes as the server saw them (every request, the guesser's too).

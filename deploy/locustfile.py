@@ -30,8 +30,11 @@ from locust.clients import HttpSession
 from locust.exception import StopUser
 
 PASSWORD = "microblog-demo"
-# [{"username": ..., "id": ...}], written by loadtest.sh from the seeded database.
-MEMBERS = json.loads(open(os.environ["LOAD_MEMBERS_FILE"]).read())
+# {"cookie": session cookie name, "members": [{"username", "id", "session"}]}, written by
+# loadtest.sh from the seeded database.
+_seeded = json.loads(open(os.environ["LOAD_MEMBERS_FILE"]).read())
+SESSION_COOKIE = _seeded["cookie"]
+MEMBERS = _seeded["members"]
 # The member the guesser attacks; no simulated member logs in as them.
 TARGET = os.environ["LOAD_GUESS_TARGET"]
 RESULTS_FILE = os.environ["LOAD_RESULTS_FILE"]
@@ -39,6 +42,7 @@ RESULTS_FILE = os.environ["LOAD_RESULTS_FILE"]
 ORIGIN = os.environ["LOAD_ORIGIN"]
 POLL_SECONDS = float(os.environ.get("NOTIFICATIONS_POLL_SECONDS", "10"))
 API_SHARE = 0.2  # members who also use the API with a token
+LOGIN_EVERY = 5  # every fifth member logs in through the form; the others kept their session
 DOUBLE_CLICK = 0.1  # share of follow/unfollow/post buttons clicked twice at once
 TIMEOUT = 30  # seconds; gunicorn's own timeout, so a stuck request is a failure here too
 
@@ -91,9 +95,11 @@ class Browser:
         headers = {**self.headers, **(headers or {})}
         # nginx speaks HTTPS to the browser, so it sends its Secure cookies (session, CSRF);
         # requests would hold them back on this plain-HTTP hop to gunicorn.
-        cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.client.cookies)
-        if cookies:
-            headers["Cookie"] = cookies
+        jar = {cookie.name: cookie.value for cookie in self.client.cookies}
+        if len(jar) != len(self.client.cookies):  # two cookies of one name: which one counts?
+            results["unexpected"]["cookie jar: a cookie name twice"] += 1
+        if jar:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in jar.items())
         if method == "POST":
             headers.setdefault("Referer", ORIGIN + url)
             headers.setdefault("Origin", ORIGIN)
@@ -137,7 +143,12 @@ class Member(HttpUser):
         self.browser = Browser(self.client, f"10.{number // 250}.{number % 250}.{random.randint(1, 250)}")
         self.others = [m for m in MEMBERS if m["username"] != self.member["username"]]
         self.token = None
-        self.login()
+        if number % LOGIN_EVERY == 0:
+            self.login()
+        else:
+            # Where requests would put a cookie from http://localhost (it adds ".local" to a
+            # dotless host), so the site's own Set-Cookie for it replaces this one.
+            self.client.cookies.set(SESSION_COOKIE, self.member["session"], domain="localhost.local", path="/")
         if random.random() < API_SHARE:
             self.get_token()
         # A second connection of the same browser (same cookies): the navbar's poll, double clicks.
