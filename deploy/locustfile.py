@@ -1,7 +1,8 @@
 """Locust scenario for deploy/loadtest.sh: seeded members using the site as browsers do.
 
-Each simulated member is a distinct seeded account that logs in through the real
-login form, then reads its home timeline (and older pages), explore, profiles,
+Each simulated member is a distinct seeded account that comes back with the session
+its browser kept (made by loadtest.sh) or, one in LOGIN_EVERY, logs in through the
+real login form; it then reads its home timeline (and older pages), explore, profiles,
 posts (the web form with its CSRF token; API members through POST /api/posts),
 follows and unfollows, opens the inbox, sends a message now and then, searches,
 and polls /notifications/?since= in the background like the navbar's script.
