@@ -162,6 +162,12 @@ class UserCreateSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
 
 
+class SignupPendingSerializer(serializers.Serializer):
+    """POST /api/users where addresses must be confirmed: the same answer for a free or a taken address."""
+
+    message = serializers.CharField()
+
+
 class UserUpdateSerializer(serializers.Serializer):
     """The only writable fields of a member; anything else sent is ignored."""
 

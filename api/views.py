@@ -4,8 +4,10 @@ services as the HTML views."""
 
 import datetime
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -150,8 +152,11 @@ class UserListApi(APIView):
     @extend_schema(
         operation_id="users_create",
         request=s.UserCreateSerializer,
-        responses={201: s.UserSerializer, **errors(400)},
-        description=gettext_lazy("Sign up; the same rules as the sign-up page apply."),
+        responses={201: s.UserSerializer, 202: s.SignupPendingSerializer, **errors(400)},
+        description=gettext_lazy(
+            "Sign up; the same rules as the sign-up page apply. Where addresses must be confirmed, "
+            "the answer is 202 with a message whether or not the address was already in use."
+        ),
     )
     def post(self, request):
         data = validated(s.UserCreateSerializer, request)
@@ -165,9 +170,8 @@ class UserListApi(APIView):
         )
         if not form.is_valid():
             raise form_errors(form, renamed={"password1": "password", "password2": "password"})
-        # allauth hides taken addresses from the sign-up page; the original API reported them.
-        if form.account_already_exists:
-            raise exceptions.ValidationError({"email": [_("This email address is already in use.")]})
+        if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory":
+            return self._signup_to_confirm(request, form)
         try:
             user = user_signup(request=request._request, form=form)
         except IntegrityError:
@@ -177,6 +181,21 @@ class UserListApi(APIView):
         request.user = member
         body = s.UserSerializer(member, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["_links"]["self"]})
+
+    @staticmethod
+    def _signup_to_confirm(request, form):
+        """With mandatory confirmation nobody can use the account before following the
+        mailed link, so a free and a taken address get the same answer, as on the
+        sign-up page: the owner of a taken one is mailed that they already have an account."""
+        if form.account_already_exists:
+            get_adapter(request._request).send_account_already_exists_mail(form.cleaned_data["email"])
+        else:
+            try:
+                user_signup(request=request._request, form=form)
+            except IntegrityError:
+                raise exceptions.ValidationError(LOST_RACE) from None
+        message = _("Check your email: we sent you a link to confirm your address and finish signing up.")
+        return Response({"message": message}, status=status.HTTP_202_ACCEPTED)
 
 
 class UserDetailApi(APIView):

@@ -20,7 +20,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
   -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 production_start --certfile "$work/cert.pem" --keyfile "$work/key.pem"
 
-.venv/bin/python e2e/smoke_production.py "https://localhost:$port"
+.venv/bin/python e2e/smoke_production.py "https://localhost:$port" "$work/worker.log"
 grep -q "succeeded in" "$work/worker.log"   # the export really ran on the separate worker
 grep -Eq "transport: +redis://" "$work/worker.log"   # through Redis, not a default broker
 echo "smoke: passed"

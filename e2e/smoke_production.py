@@ -74,7 +74,32 @@ def sign_up(tab, username):
     tab.locator("#id_password1").fill(PASSWORD)
     tab.locator("#id_password2").fill(PASSWORD)
     tab.get_by_role("button", name="Sign Up").click()
+    # The documented production settings confirm addresses (ACCOUNT_EMAIL_VERIFICATION=mandatory):
+    # the link arrives by the worker's console mail.
+    expect(tab.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    tab.goto(confirmation_link(f"{username}@example.com"))
+    tab.get_by_role("button", name="Confirm").click()
+    tab.goto(f"{BASE}/accounts/login/")
+    tab.locator("#id_login").fill(username)
+    tab.locator("#id_password").fill(PASSWORD)
+    tab.locator("form.auth-form button[type=submit]").click()
     expect(tab.get_by_role("heading", name=f"Hi, {username}!")).to_be_visible()
+
+
+CONFIRM_LINK = re.compile(r"https://\S+/accounts/confirm-email/\S+/")
+
+
+def confirmation_link(address, timeout=20.0):
+    """The confirmation link mailed to `address`, read from the worker's log (console mail)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        # The worker prefixes the mail's lines with log headers: take the first link after the To: line.
+        log = MAIL_LOG.read_text(errors="replace")
+        start = log.find(f"To: {address}")
+        if start >= 0 and (match := CONFIRM_LINK.search(log, start)):
+            return match[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no confirmation email for {address} in {MAIL_LOG}")
 
 
 def post(tab, body):
@@ -172,8 +197,9 @@ def run(playwright):
 
 
 def main():
-    global BASE
+    global BASE, MAIL_LOG
     BASE = sys.argv[1].rstrip("/")
+    MAIL_LOG = Path(sys.argv[2])
     with sync_playwright() as playwright:
         problems = run(playwright)
     for problem in problems:
@@ -186,6 +212,7 @@ def main():
 
 
 BASE = ""
+MAIL_LOG = Path()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -296,3 +296,54 @@ def test_an_update_that_loses_a_race_is_a_400(alice_api, alice, monkeypatch):
     monkeypatch.setattr(views, "user_update", lose_race)
     response = alice_api.put(f"/api/users/{alice.pk}", {"email": "new@example.com"}, format="json")
     assert response.status_code == 400
+
+
+# With mandatory confirmation the answer must not tell a free address from a taken one.
+
+MANDATORY_PENDING = "Check your email: we sent you a link to confirm your address and finish signing up."
+
+
+def _sign_up(anon_api, capture, **payload):
+    payload = {"username": "dave", "email": "dave@example.com", "password": DEFAULT_PASSWORD} | payload
+    with capture(execute=True):
+        return anon_api.post("/api/users", payload, format="json")
+
+
+def test_with_mandatory_confirmation_a_new_member_must_confirm_first(
+    anon_api, db, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
+    response = _sign_up(anon_api, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 202
+    assert response.json() == {"message": MANDATORY_PENDING}
+    assert not EmailAddress.objects.get(email="dave@example.com").verified
+    assert [m.to for m in mail.outbox] == [["dave@example.com"]]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("email", ["alice@example.com", "Alice@Example.com"])
+def test_with_mandatory_confirmation_a_taken_address_gets_the_same_answer(
+    anon_api, alice, settings, django_capture_on_commit_callbacks, email
+):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
+    response = _sign_up(anon_api, django_capture_on_commit_callbacks, email=email)
+
+    assert response.status_code == 202
+    assert response.json() == {"message": MANDATORY_PENDING}
+    assert User.objects.count() == 1
+    # The owner learns someone tried; the caller learns nothing.
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+    assert "/accounts/confirm-email/" not in mail.outbox[0].body
+
+
+def test_with_mandatory_confirmation_a_taken_username_is_still_a_400(anon_api, alice, settings):
+    # Usernames are public on every profile page: refusing one reveals nothing new.
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    response = anon_api.post(
+        "/api/users", {"username": "Alice", "email": "new@example.com", "password": DEFAULT_PASSWORD}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("username: ")
