@@ -140,6 +140,22 @@ def redis_server(tmp_path):
 
 
 @pytest.fixture
+def wait_for():
+    """Poll `condition()` every 0.1 s until it returns something truthy (which is
+    returned) or `timeout` seconds pass (None): for work done by another process."""
+
+    def poll(condition, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if value := condition():
+                return value
+            time.sleep(0.1)
+        return None
+
+    return poll
+
+
+@pytest.fixture
 def alice(db):
     return UserFactory(username="alice", email="alice@example.com", about_me="I write about tea.")
 

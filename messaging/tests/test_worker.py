@@ -3,7 +3,6 @@ export from start to emailed attachment. Skips (CI: fails) without Redis."""
 
 import json
 import os
-import time
 
 import pytest
 import redis
@@ -32,27 +31,18 @@ def redis_worker(settings, tmp_path, celery_worker_on):
         yield
 
 
-def _wait_for(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 # serialized_rollback: the flush after this test must not take the migrations' groups with it.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_real_worker_exports_posts_and_emails_the_file(alice, redis_worker):
+def test_a_real_worker_exports_posts_and_emails_the_file(alice, redis_worker, wait_for):
     Post.objects.bulk_create(Post(author=alice, body=f"post number {n}") for n in range(3000))
 
     job = posts_export_start(user=alice, site_url="http://testserver/")
 
-    assert _wait_for(lambda: Job.objects.get(pk=job.pk).complete), "the export did not finish within 30 s"
+    assert wait_for(lambda: Job.objects.get(pk=job.pk).complete), "the export did not finish within 30 s"
     job.refresh_from_db()
     assert (job.progress, job.error) == (100, "")
     assert Notification.objects.get(user=alice, name=Notification.JOB_PROGRESS).payload["progress"] == 100
     # The email is a second task, queued by the first.
-    assert _wait_for(lambda: len(mail.outbox) == 1), "the export email was not delivered"
+    assert wait_for(lambda: len(mail.outbox) == 1), "the export email was not delivered"
     (filename, content, mimetype) = mail.outbox[0].attachments[0]
     assert json.loads(content)["post_count"] == 3000

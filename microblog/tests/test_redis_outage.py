@@ -49,15 +49,6 @@ def _timed(call):
     return response, time.monotonic() - started
 
 
-def _wait_for(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.fixture
 def site_on_redis(redis_server, settings, tmp_path):
     """Broker and cache on the private Redis, as production with REDIS_URL set."""
@@ -76,7 +67,7 @@ def site_on_redis(redis_server, settings, tmp_path):
 # serialized_rollback: the flush afterwards must not take the migrations' groups with it.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_site_keeps_working_while_redis_is_down_and_catches_up_after(
-    site_on_redis, alice, bob, client_for, celery_worker_on
+    site_on_redis, alice, bob, client_for, celery_worker_on, wait_for
 ):
     PostFactory.create_batch(300, author=alice)
     alice_client, bob_client = client_for(alice), client_for(bob)
@@ -119,9 +110,9 @@ def test_the_site_keeps_working_while_redis_is_down_and_catches_up_after(
     mail.outbox.clear()
     with celery_worker_on(site_on_redis.url):
         outbox_flush.delay()  # what beat sends every OUTBOX_FLUSH_SECONDS
-        assert _wait_for(lambda: Job.objects.get(pk=job.pk).complete), "the saved export never ran"
-        assert _wait_for(lambda: len(mail.outbox) >= 1), "the export email was not sent"
-        assert _wait_for(lambda: not OutboxTask.objects.exists()), "the outbox was not emptied"
+        assert wait_for(lambda: Job.objects.get(pk=job.pk).complete), "the saved export never ran"
+        assert wait_for(lambda: len(mail.outbox) >= 1), "the export email was not sent"
+        assert wait_for(lambda: not OutboxTask.objects.exists()), "the outbox was not emptied"
         outbox_flush.delay()  # a second sweep finds nothing to send twice
         time.sleep(0.5)
 
@@ -133,4 +124,4 @@ def test_the_site_keeps_working_while_redis_is_down_and_catches_up_after(
     found = alice_client.get(reverse("posts:search"), {"q": "outage"})
     assert [found_post.pk for found_post in found.context["page"]] == [post.pk]
     # The cache works again too, once its pause after the outage (microblog/cache.py) is over.
-    assert _wait_for(lambda: cache.set("probe", 2) and cache.get("probe") == 2, timeout=10)
+    assert wait_for(lambda: cache.set("probe", 2) and cache.get("probe") == 2, timeout=10)

@@ -121,15 +121,6 @@ def _stop(worker):
             worker.wait(timeout=15)
 
 
-def _wait_for(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.1)
-    return None
-
-
 def _pool_children(pid):
     found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
     return [int(child) for child in found.stdout.split()]
@@ -138,13 +129,13 @@ def _pool_children(pid):
 # serialized_rollback: the flush after this test must not take the migrations' groups with it.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("victim", ["whole worker", "pool process"])
-def test_an_export_killed_mid_way_is_redelivered_and_completes_once(processes, tmp_path, victim):
+def test_an_export_killed_mid_way_is_redelivered_and_completes_once(processes, tmp_path, victim, wait_for):
     env, job_state = processes
     logs = [(tmp_path / f"worker{n}.log").open("w") for n in (1, 2)]
     workers = [_start_worker(env, logs[0], "-c", SLOW_WORKER)]
     try:
         job_id = _run(env, "manage.py", "shell", "-c", START_EXPORT).split("JOB ")[1].strip()
-        mid_way = _wait_for(lambda: (state := job_state(job_id)) and 0 < state[0] < 100 and state, timeout=40)
+        mid_way = wait_for(lambda: (state := job_state(job_id)) and 0 < state[0] < 100 and state, timeout=40)
         assert mid_way, f"the export never got going: {job_state(job_id)}"
         assert not mid_way[1]
 
@@ -158,10 +149,10 @@ def test_an_export_killed_mid_way_is_redelivered_and_completes_once(processes, t
             (child,) = _pool_children(workers[0].pid)
             os.kill(child, signal.SIGKILL)  # the main process sees the child die and requeues the task
 
-        done = _wait_for(lambda: (state := job_state(job_id)) and state[1] and state, timeout=40)
+        done = wait_for(lambda: (state := job_state(job_id)) and state[1] and state, timeout=40)
         assert done == (100, True, ""), f"the export did not complete after the kill: {job_state(job_id)}"
         mail_dir = tmp_path / "mail"
-        assert _wait_for(lambda: mail_dir.exists() and any(mail_dir.iterdir()), timeout=20), "no email"
+        assert wait_for(lambda: mail_dir.exists() and any(mail_dir.iterdir()), timeout=20), "no email"
         time.sleep(VISIBILITY_TIMEOUT + 1)  # room for a duplicate delivery to show up
     finally:
         for worker in workers:
