@@ -83,6 +83,11 @@ def parse_args(argv=None):
     parser.add_argument(
         "--wipe", action="store_true", help="Empty a database that already has members before seeding it."
     )
+    parser.add_argument(
+        "--skip-index",
+        action="store_true",
+        help="No rebuild_index (minutes for large data sets) and no search rows in the table.",
+    )
     parser.add_argument("--export-posts", type=int, default=10_000, help="Posts in the timed export (0: skip).")
     parser.add_argument("--common-word", default="coffee", help="Search query with many hits (default coffee).")
     parser.add_argument("--rare-word", default="goulash", help="Search query with few hits (default goulash).")
@@ -96,6 +101,9 @@ def parse_args(argv=None):
     # wrk takes whole seconds.
     if options.duration < 1 or options.warmup < 0:
         parser.error("--duration must be at least 1 and --warmup at least 0 (whole seconds).")
+    if options.reuse and options.data_dir is None:
+        # A scratch folder is new each run, so it never holds the data (or search index) to reuse.
+        parser.error("--reuse needs --data-dir: the folder the earlier run kept its data and search index in.")
     if options.quick:
         options.users, options.follows, options.posts = 60, 20, 3000
         options.duration, options.warmup, options.export_posts = 1, 0, 500
@@ -190,7 +198,10 @@ def prepare_data(options) -> dict:
         "seed", users=options.users, follows=options.follows, posts=options.posts, seed=1, force=True, verbosity=0
     )
     seed_seconds = time.perf_counter() - started
-    print(f"  seed: {seed_seconds:.1f} s; rebuild_index…", flush=True)
+    print(f"  seed: {seed_seconds:.1f} s", flush=True)
+    if options.skip_index:
+        return {"reused": False, "seed_seconds": seed_seconds}
+    print("  rebuild_index…", flush=True)
     index = rebuild_index(batch_size=1000)
     print(f"  rebuild_index: {index['seconds']:.1f} s", flush=True)
     return {"reused": False, "seed_seconds": seed_seconds, "rebuild_index_seconds": index["seconds"]}
@@ -585,8 +596,10 @@ def main(argv=None) -> int:
             if unknown:
                 raise BenchError(f"--only: no endpoint named {', '.join(sorted(unknown))}")
             endpoints = [endpoint for endpoint in endpoints if endpoint["name"] in wanted]
+        if options.skip_index:
+            endpoints = [endpoint for endpoint in endpoints if not endpoint["name"].startswith("search")]
         member_posts = Post.objects.timeline_for(member).count()
-        hits = search_hits([options.common_word, options.rare_word])
+        hits = {} if options.skip_index else search_hits([options.common_word, options.rare_word])
         # SQLite allows one writer: the server must not wait on a transaction of ours.
         connections.close_all()
 
@@ -604,6 +617,7 @@ def main(argv=None) -> int:
                 raise BenchError(f"{endpoint['name']} ({endpoint['path']}) answered {status}, not 200; see {log_path}")
 
         rows = []
+        load_before = os.getloadavg()
         for endpoint in endpoints:
             url = f"http://{HOST}:{options.port}{endpoint['path']}"
             load = {"connections": options.connections, "threads": options.threads}
@@ -624,6 +638,7 @@ def main(argv=None) -> int:
 
         environment = environment_figures(options, member_posts)
         environment["search_hits"] = hits
+        environment["load_average_before"] = load_before
         environment["member"] = member.username
         result = {"started": started.isoformat(timespec="seconds"), "environment": environment, "setup": setup}
         result["endpoints"] = rows
@@ -635,7 +650,8 @@ def main(argv=None) -> int:
         print(
             f"{environment['database']} + {environment['cache']}, {environment['posts']:,} posts, "
             f"{environment['members']:,} members, {environment['cpu_count']} CPUs, rev {environment['git_revision']}, "
-            f"{options.workers} gunicorn workers, wrk {options.connections} connections x {options.duration:g} s"
+            f"{options.workers} gunicorn workers, wrk {options.connections} connections x {options.duration} s, "
+            f"load average {load_before[0]:.1f} before, {environment['load_average'][0]:.1f} after"
         )
         print(format_setup(setup))
         print(format_table(rows))

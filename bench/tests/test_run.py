@@ -133,3 +133,9 @@ def test_durations_are_whole_positive_seconds():
         run.parse_args(["--duration", "0"])
     with pytest.raises(SystemExit):
         run.parse_args(["--duration", "0.5"])
+
+
+def test_reuse_needs_the_folder_the_data_was_kept_in(tmp_path):
+    with pytest.raises(SystemExit):
+        run.parse_args(["--reuse"])
+    assert run.parse_args(["--reuse", "--data-dir", str(tmp_path)]).reuse is True
