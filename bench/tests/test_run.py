@@ -17,7 +17,8 @@ WRK_JSON {"requests": 1500, "duration_us": 10000000, "bytes": 900000, "non2xx": 
 
 
 def row(name, rps, p50=10.0, errors=0):
-    return {"name": name, "rps": rps, "p50_ms": p50, "p99_ms": p50 * 3, "errors": errors, "queries": 4}
+    figures = {"rps": rps, "p50_ms": p50, "p99_ms": p50 * 3, "errors": errors, "queries": 4, "sql_ms": 1.25}
+    return {"name": name, **figures}
 
 
 def test_it_reads_the_figures_report_lua_prints():
@@ -70,12 +71,12 @@ def test_without_a_ceiling_no_share_is_claimed():
 def test_the_table_has_one_line_per_endpoint_with_every_column():
     table = run.format_table(run.evaluate([row("ceiling", 1000), row("home", 200, p50=40)]))
     lines = table.splitlines()
-    assert lines[0].split() == ["endpoint", "req/s", "p50", "ms", "p99", "ms", "errors", "queries", "%", "ceiling"] + [
-        "target",
-        "met",
+    assert lines[0].split() == [
+        *("endpoint", "req/s", "p50", "ms", "p99", "ms", "errors", "queries", "sql", "ms", "%", "ceiling"),
+        *("target", "met"),
     ]
-    assert lines[2].split() == ["ceiling", "1000.0", "10.0", "30.0", "0", "4", "100%"]
-    assert lines[3].split() == ["home", "200.0", "40.0", "120.0", "0", "4", "20%", "p50<30ms,", ">=25%", "NO"]
+    assert lines[2].split() == ["ceiling", "1000.0", "10.0", "30.0", "0", "4", "1.2", "100%"]
+    assert lines[3].split() == ["home", "200.0", "40.0", "120.0", "0", "4", "1.2", "20%", "p50<30ms,", ">=25%", "NO"]
 
 
 def test_two_runs_compare_endpoint_by_endpoint():
