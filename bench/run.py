@@ -33,34 +33,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import dataset  # noqa: E402
 from bench.export import export_figures  # noqa: E402
-from bench.search_rebuild import rebuild_index  # noqa: E402
+from bench.report import BenchError, compare, evaluate, format_setup, format_table, measure, run_wrk  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
-LUA_SCRIPT = ROOT / "bench" / "report.lua"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 HOST = "127.0.0.1"
-# Messages put in the benchmarked member's inbox (seed writes none), enough for two pages.
-INBOX_MESSAGES = 30
 # The rel="next" links followed from the home page to reach its 50th page.
 DEEP_PAGE = 50
-# (kind, value) per endpoint: p50_ms = p50 below value; share = at least value x the ceiling's
-# req/s; p50_vs = p50 at most value[1] x the p50 of endpoint value[0].
-TARGETS = {
-    "home": [("p50_ms", 30), ("share", 0.25)],
-    "home page 50": [("p50_vs", ("home", 1.5))],
-    "explore": [("share", 0.25)],
-    "profile": [("share", 0.25)],
-    "inbox": [("share", 0.25)],
-    "notifications poll": [("share", 0.5)],
-    "api user detail": [("share", 0.5)],
-}
-SEED_TARGET_SECONDS = 60
-EXPORT_TARGET_SECONDS = 10
-
-
-class BenchError(Exception):
-    """A reason to stop the benchmark, said in one line."""
 
 
 def parse_args(argv=None):
@@ -173,136 +154,6 @@ def git_revision() -> str:
 # --- data ----------------------------------------------------------------------------------
 
 
-def prepare_data(options) -> dict:
-    """Seed (and index) the database unless --reuse; the figures of both steps."""
-    from django.core.management import call_command
-
-    from accounts.models import User
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    has_members = User.objects.exists()
-    if options.reuse:
-        if not has_members:
-            raise BenchError("--reuse, but the database has no members: run once without --reuse to seed it.")
-        return {"reused": True}
-    if has_members:
-        if not options.wipe:
-            raise BenchError(
-                "The database already has members. Pass --reuse to benchmark them, "
-                "or --wipe to empty it (everything in it is deleted) and seed it again."
-            )
-        call_command("flush", interactive=False, verbosity=0)
-    print(f"seeding {options.users:,} members x {options.follows} follows, {options.posts:,} posts…", flush=True)
-    started = time.perf_counter()
-    call_command(
-        "seed", users=options.users, follows=options.follows, posts=options.posts, seed=1, force=True, verbosity=0
-    )
-    seed_seconds = time.perf_counter() - started
-    print(f"  seed: {seed_seconds:.1f} s", flush=True)
-    if options.skip_index:
-        return {"reused": False, "seed_seconds": seed_seconds}
-    print("  rebuild_index…", flush=True)
-    index = rebuild_index(batch_size=1000)
-    print(f"  rebuild_index: {index['seconds']:.1f} s", flush=True)
-    return {"reused": False, "seed_seconds": seed_seconds, "rebuild_index_seconds": index["seconds"]}
-
-
-def bench_member():
-    """The first seeded member who follows others, with an inbox of INBOX_MESSAGES."""
-    from accounts.models import Follow, User
-    from messaging.models import Message
-    from messaging.services import message_send
-
-    follower_id = Follow.objects.order_by("follower_id").values_list("follower_id", flat=True).first()
-    if follower_id is None:
-        raise BenchError("No member follows anyone: seed with --follows above 0.")
-    member = User.objects.get(pk=follower_id)
-    missing = INBOX_MESSAGES - Message.objects.filter(recipient=member).count()
-    senders = list(User.objects.filter(follower_set__follower=member).order_by("pk")[:INBOX_MESSAGES])
-    for n in range(max(missing, 0)):
-        message_send(sender=senders[n % len(senders)], recipient=member, body=f"Benchmark message {n}.")
-    return member
-
-
-def endpoints_for(member, options) -> list[dict]:
-    """Every benchmarked page: name, path, how it logs in ("session" or "token")."""
-    from django.db.models import Count
-
-    from accounts.models import User
-
-    profile = User.objects.filter(follower_set__follower=member).annotate(n=Count("posts")).order_by("-n", "pk").first()
-    since = int(time.time())
-    return [
-        {"name": "ceiling", "path": "/bench/ceiling", "auth": "session"},
-        {"name": "home", "path": "/", "auth": "session"},
-        {"name": "home page 50", "path": None, "auth": "session"},
-        {"name": "explore", "path": "/explore/", "auth": "session"},
-        {"name": "profile", "path": f"/user/{profile.username}/", "auth": "session"},
-        {"name": "search common", "path": f"/search/?q={options.common_word}", "auth": "session"},
-        {"name": "search rare", "path": f"/search/?q={options.rare_word}", "auth": "session"},
-        {"name": "notifications poll", "path": f"/notifications/?since={since}", "auth": "session"},
-        {"name": "inbox", "path": "/messages/", "auth": "session"},
-        {"name": "api timeline", "path": "/api/timeline", "auth": "token"},
-        {"name": "api users page 5", "path": "/api/users?page=5", "auth": "token"},
-        {"name": "api user detail", "path": f"/api/users/{profile.pk}", "auth": "token"},
-    ]
-
-
-def credentials(member) -> dict:
-    """Request headers per kind of login: a database session and an API token of `member`."""
-    from django.conf import settings
-    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
-    from django.test import Client
-    from django.utils.crypto import get_random_string
-
-    from api.services import token_issue
-
-    client = Client()
-    client.force_login(member)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    # A browser sends back the CSRF cookie it was given; without one every page would set a new one.
-    csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
-    cookies = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
-    return {
-        "session": {"Cookie": cookies},
-        "token": {"Authorization": f"Bearer {token_issue(user=member)}"},
-    }
-
-
-def count_queries(endpoints: list[dict], headers: dict) -> dict:
-    """SQL queries of one request to each endpoint, in this process against the same
-    database and member (the second request: the first warms per-process caches):
-    how many, their total time and the slowest one."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    counts = {}
-    for endpoint in endpoints:
-        client = Client(HTTP_HOST=HOST, headers=headers[endpoint["auth"]])
-        client.get(endpoint["path"])
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(endpoint["path"])
-        if response.status_code != 200:
-            raise BenchError(f"{endpoint['name']} answered {response.status_code} in-process ({endpoint['path']}).")
-        queries = [(float(query["time"]) * 1000, query["sql"]) for query in captured.captured_queries]
-        slowest = max(queries, default=(0.0, ""))
-        counts[endpoint["name"]] = {
-            "queries": len(queries),
-            "sql_ms": sum(ms for ms, _ in queries),
-            "slowest_sql_ms": slowest[0],
-            "slowest_sql": slowest[1][:500],
-        }
-    return counts
-
-
-def search_hits(words: list[str]) -> dict:
-    from posts.search import post_search
-
-    return {word: post_search(query=word).count() for word in words}
-
-
 # --- HTTP and load -------------------------------------------------------------------------
 
 
@@ -378,163 +229,7 @@ def stop_server(server: subprocess.Popen):
             server.wait()
 
 
-def parse_wrk(output: str) -> dict:
-    """The figures report.lua prints from done()."""
-    for line in output.splitlines():
-        if line.startswith("WRK_JSON "):
-            return json.loads(line[len("WRK_JSON ") :])
-    raise BenchError(f"wrk printed no figures:\n{output.strip()}")
-
-
-def run_wrk(url: str, headers: dict, *, seconds: int, connections: int, threads: int) -> dict:
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s"]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    command += ["-s", str(LUA_SCRIPT), url]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    if result.returncode != 0:
-        raise BenchError(f"wrk failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
-    return parse_wrk(result.stdout)
-
-
-def measure(figures: dict) -> dict:
-    """req/s, latency in ms and errors from one wrk run."""
-    seconds = figures["duration_us"] / 1e6
-    latency = figures["latency_us"]
-    errors = sum(figures[key] for key in ("non2xx", "connect_errors", "read_errors", "write_errors", "timeouts"))
-    return {
-        "requests": figures["requests"],
-        "rps": figures["requests"] / seconds if seconds else 0.0,
-        "p50_ms": latency["p50"] / 1000,
-        "p90_ms": latency["p90"] / 1000,
-        "p99_ms": latency["p99"] / 1000,
-        "errors": errors,
-    }
-
-
 # --- report --------------------------------------------------------------------------------
-
-
-def describe_target(kind: str, value) -> str:
-    if kind == "p50_ms":
-        return f"p50<{value:g}ms"
-    if kind == "share":
-        return f">={value:.0%}"
-    return f"p50<={value[1]:g}x {value[0]}"
-
-
-def evaluate(rows: list[dict]) -> list[dict]:
-    """Adds each row's share of the ceiling's req/s and its targets (text, met or not)."""
-    by_name = {row["name"]: row for row in rows}
-    ceiling = by_name.get("ceiling", {}).get("rps") or 0.0
-    for row in rows:
-        row["share"] = row["rps"] / ceiling if ceiling else None
-        checks = []
-        for kind, value in TARGETS.get(row["name"], []):
-            if kind == "p50_ms":
-                met = row["p50_ms"] < value
-            elif kind == "share":
-                met = row["share"] is not None and row["share"] >= value
-            else:
-                other = by_name.get(value[0])
-                met = other is not None and row["p50_ms"] <= value[1] * other["p50_ms"]
-            checks.append({"target": describe_target(kind, value), "met": met})
-        # Errors spoil any figure: a fast 500 is not a fast page.
-        row["targets"] = checks
-        row["met"] = all(check["met"] for check in checks) and not row["errors"] if checks else None
-    return rows
-
-
-def format_table(rows: list[dict]) -> str:
-    header = ("endpoint", "req/s", "p50 ms", "p99 ms", "errors", "queries", "sql ms", "% ceiling", "target", "met")
-    lines = []
-    for row in rows:
-        share = "" if row.get("share") is None else f"{row['share']:.0%}"
-        met = {True: "yes", False: "NO", None: ""}[row.get("met")]
-        queries = "" if row.get("queries") is None else str(row["queries"])
-        sql_ms = "" if row.get("sql_ms") is None else f"{row['sql_ms']:.1f}"
-        target = ", ".join(check["target"] for check in row.get("targets", []))
-        lines.append(
-            (
-                row["name"],
-                f"{row['rps']:.1f}",
-                f"{row['p50_ms']:.1f}",
-                f"{row['p99_ms']:.1f}",
-                str(row["errors"]),
-                queries,
-                sql_ms,
-                share,
-                target,
-                met,
-            )
-        )
-    widths = [max(len(cells[i]) for cells in [header, *lines]) for i in range(len(header))]
-
-    def render(cells):
-        # Names and targets left-aligned, figures right-aligned.
-        return "  ".join(
-            cell.ljust(width) if i in (0, 8, 9) else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    return "\n".join([render(header), render(["-" * width for width in widths]), *map(render, lines)])
-
-
-def format_setup(setup: dict) -> str:
-    lines = []
-    if setup.get("reused"):
-        lines.append("data: reused (no seed, no index rebuild)")
-    if "seed_seconds" in setup:
-        met = "yes" if setup["seed_seconds"] < SEED_TARGET_SECONDS else "NO"
-        lines.append(f"seed: {setup['seed_seconds']:.1f} s (target <{SEED_TARGET_SECONDS} s: {met})")
-    if "rebuild_index_seconds" in setup:
-        lines.append(f"rebuild_index: {setup['rebuild_index_seconds']:.1f} s")
-    export = setup.get("export")
-    if export:
-        met = "yes" if export["seconds"] < EXPORT_TARGET_SECONDS else "NO"
-        lines.append(
-            f"export of {export['posts']:,} posts: {export['seconds']:.2f} s, {export['bytes'] / 1e6:.1f} MB "
-            f"(task body; target <{EXPORT_TARGET_SECONDS} s: {met})"
-        )
-    return "\n".join(lines)
-
-
-def compare(old: dict, new: dict) -> str:
-    """Two runs side by side: req/s, p50 and queries per endpoint, with the change in req/s."""
-    old_rows = {row["name"]: row for row in old["endpoints"]}
-    header = ("endpoint", "req/s old", "req/s new", "change", "p50 old", "p50 new", "queries old", "queries new")
-    lines = []
-    for row in new["endpoints"]:
-        before = old_rows.get(row["name"])
-        if before is None:
-            continue
-        change = (row["rps"] / before["rps"] - 1) if before["rps"] else 0.0
-        lines.append(
-            (
-                row["name"],
-                f"{before['rps']:.1f}",
-                f"{row['rps']:.1f}",
-                f"{change:+.0%}",
-                f"{before['p50_ms']:.1f}",
-                f"{row['p50_ms']:.1f}",
-                str(before.get("queries", "")),
-                str(row.get("queries", "")),
-            )
-        )
-    widths = [max(len(cells[i]) for cells in [header, *lines]) for i in range(len(header))]
-    rendered = [
-        "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
-        )
-        for cells in [header, *lines]
-    ]
-    notes = [
-        f"old: {old['started']} {old['environment'].get('database')} {old['environment'].get('posts')} posts "
-        f"rev {old['environment'].get('git_revision')}",
-        f"new: {new['started']} {new['environment'].get('database')} {new['environment'].get('posts')} posts "
-        f"rev {new['environment'].get('git_revision')}",
-    ]
-    return "\n".join([*notes, *rendered])
 
 
 # --- main ----------------------------------------------------------------------------------
@@ -570,6 +265,100 @@ def environment_figures(options, member_posts: int) -> dict:
     }
 
 
+def select(endpoints: list[dict], options) -> list[dict]:
+    """The endpoints --only names (plus the ceiling), without search when there is no index."""
+    if options.only:
+        wanted = {name.strip() for name in options.only.split(",")} | {"ceiling"}
+        unknown = wanted - {endpoint["name"] for endpoint in endpoints}
+        if unknown:
+            raise BenchError(f"--only: no endpoint named {', '.join(sorted(unknown))}")
+        endpoints = [endpoint for endpoint in endpoints if endpoint["name"] in wanted]
+    if options.skip_index:
+        endpoints = [endpoint for endpoint in endpoints if not endpoint["name"].startswith("search")]
+    return endpoints
+
+
+def check_endpoints(endpoints: list[dict], headers: dict, port: int):
+    """Finds the deep home page, then makes sure every page really answers 200:
+    a fast redirect to the login page, a 403 or a 500 is no figure."""
+    for endpoint in endpoints:
+        if endpoint["path"] is None:
+            endpoint["path"], endpoint["page"] = deep_page(port, headers["session"])
+            if endpoint["page"] < DEEP_PAGE:
+                print(f"note: the timeline has only {endpoint['page']} pages; timing the last one.")
+    for endpoint in endpoints:
+        status, _ = fetch(port, endpoint["path"], headers[endpoint["auth"]])
+        if status != 200:
+            raise BenchError(f"{endpoint['name']} ({endpoint['path']}) answered {status}, not 200.")
+
+
+def time_endpoints(endpoints: list[dict], headers: dict, options) -> list[dict]:
+    """wrk on each endpoint in turn: a warm-up, then the measured run."""
+    rows = []
+    load = {"connections": options.connections, "threads": options.threads}
+    for endpoint in endpoints:
+        url = f"http://{HOST}:{options.port}{endpoint['path']}"
+        if options.warmup:
+            run_wrk(url, headers[endpoint["auth"]], seconds=options.warmup, **load)
+        figures = measure(run_wrk(url, headers[endpoint["auth"]], seconds=options.duration, **load))
+        rows.append({"name": endpoint["name"], "path": endpoint["path"], **figures})
+        print(f"  {endpoint['name']}: {figures['rps']:.1f} req/s, p50 {figures['p50_ms']:.1f} ms", flush=True)
+    return rows
+
+
+def benchmark(options, data_dir: Path) -> dict:
+    """The whole run, once Django is set up; the result written as JSON."""
+    from django.db import connections
+
+    from posts.models import Post
+
+    started = datetime.datetime.now(datetime.UTC)
+    setup = dataset.prepare_data(options)
+    member = dataset.bench_member()
+    headers = dataset.credentials(member)
+    endpoints = select(dataset.endpoints_for(member, options), options)
+    member_posts = Post.objects.timeline_for(member).count()
+    hits = {} if options.skip_index else dataset.search_hits([options.common_word, options.rare_word])
+    # SQLite allows one writer: the server must not wait on a transaction of ours.
+    connections.close_all()
+
+    server = start_server(data_dir / "gunicorn.log", options.port)
+    try:
+        check_endpoints(endpoints, headers, options.port)
+        load_before = os.getloadavg()
+        rows = time_endpoints(endpoints, headers, options)
+    finally:
+        stop_server(server)
+
+    counts = dataset.count_queries(endpoints, headers)
+    for row in rows:
+        row.update(counts[row["name"]])
+    if options.export_posts:
+        setup["export"] = export_figures(options.export_posts, keep=False)
+    evaluate(rows)
+    environment = environment_figures(options, member_posts)
+    environment |= {"search_hits": hits, "load_average_before": load_before, "member": member.username}
+    return {
+        "started": started.isoformat(timespec="seconds"),
+        "environment": environment,
+        "setup": setup,
+        "endpoints": rows,
+    }
+
+
+def print_result(result: dict, options):
+    environment = result["environment"]
+    print()
+    print(
+        f"{environment['database']} + {environment['cache']}, {environment['posts']:,} posts, "
+        f"{environment['members']:,} members, {environment['cpu_count']} CPUs, rev {environment['git_revision']}, "
+        f"{options.workers} gunicorn workers, wrk {options.connections} connections x {options.duration} s, "
+        f"load average {environment['load_average_before'][0]:.1f} before, {environment['load_average'][0]:.1f} after"
+    )
+    print(format_setup(result["setup"]))
+    print(format_table(result["endpoints"]))
+
+
 def main(argv=None) -> int:
     options = parse_args(argv)
     if options.compare:
@@ -587,95 +376,28 @@ def main(argv=None) -> int:
     os.environ.update(
         server_environment(data_dir=data_dir, port=options.port, workers=options.workers, inherited=os.environ)
     )
-    server = None
     try:
         import django
 
         django.setup()
-        from django.db import connections
-
-        from posts.models import Post
-
-        started = datetime.datetime.now(datetime.UTC)
-        setup = prepare_data(options)
-        member = bench_member()
-        headers = credentials(member)
-        endpoints = endpoints_for(member, options)
-        if options.only:
-            wanted = {name.strip() for name in options.only.split(",")} | {"ceiling"}
-            unknown = wanted - {endpoint["name"] for endpoint in endpoints}
-            if unknown:
-                raise BenchError(f"--only: no endpoint named {', '.join(sorted(unknown))}")
-            endpoints = [endpoint for endpoint in endpoints if endpoint["name"] in wanted]
-        if options.skip_index:
-            endpoints = [endpoint for endpoint in endpoints if not endpoint["name"].startswith("search")]
-        member_posts = Post.objects.timeline_for(member).count()
-        hits = {} if options.skip_index else search_hits([options.common_word, options.rare_word])
-        # SQLite allows one writer: the server must not wait on a transaction of ours.
-        connections.close_all()
-
-        log_path = data_dir / "gunicorn.log"
-        server = start_server(log_path, options.port)
-        for endpoint in endpoints:
-            if endpoint["path"] is None:
-                endpoint["path"], endpoint["page"] = deep_page(options.port, headers["session"])
-                if endpoint["page"] < DEEP_PAGE:
-                    print(f"note: the timeline has only {endpoint['page']} pages; timing the last one.")
-        # Every page must really answer before it is timed: a fast redirect to the login page is no figure.
-        for endpoint in endpoints:
-            status, _ = fetch(options.port, endpoint["path"], headers[endpoint["auth"]])
-            if status != 200:
-                raise BenchError(f"{endpoint['name']} ({endpoint['path']}) answered {status}, not 200; see {log_path}")
-
-        rows = []
-        load_before = os.getloadavg()
-        for endpoint in endpoints:
-            url = f"http://{HOST}:{options.port}{endpoint['path']}"
-            load = {"connections": options.connections, "threads": options.threads}
-            if options.warmup:
-                run_wrk(url, headers[endpoint["auth"]], seconds=options.warmup, **load)
-            figures = measure(run_wrk(url, headers[endpoint["auth"]], seconds=options.duration, **load))
-            rows.append({"name": endpoint["name"], "path": endpoint["path"], **figures})
-            print(f"  {endpoint['name']}: {figures['rps']:.1f} req/s, p50 {figures['p50_ms']:.1f} ms", flush=True)
-        stop_server(server)
-        server = None
-
-        counts = count_queries(endpoints, headers)
-        for row in rows:
-            row.update(counts[row["name"]])
-        if options.export_posts:
-            setup["export"] = export_figures(options.export_posts, keep=False)
-        evaluate(rows)
-
-        environment = environment_figures(options, member_posts)
-        environment["search_hits"] = hits
-        environment["load_average_before"] = load_before
-        environment["member"] = member.username
-        result = {"started": started.isoformat(timespec="seconds"), "environment": environment, "setup": setup}
-        result["endpoints"] = rows
-        output = options.output or RESULTS_DIR / f"{started:%Y%m%dT%H%M%SZ}.json"
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(result, indent=2) + "\n")
-
-        print()
-        print(
-            f"{environment['database']} + {environment['cache']}, {environment['posts']:,} posts, "
-            f"{environment['members']:,} members, {environment['cpu_count']} CPUs, rev {environment['git_revision']}, "
-            f"{options.workers} gunicorn workers, wrk {options.connections} connections x {options.duration} s, "
-            f"load average {load_before[0]:.1f} before, {environment['load_average'][0]:.1f} after"
-        )
-        print(format_setup(setup))
-        print(format_table(rows))
-        print(f"\nwritten to {output}")
-        return 0
+        result = benchmark(options, data_dir)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
+        log = data_dir / "gunicorn.log"
+        if log.exists():
+            # The scratch folder goes away below: show why the server failed while it can be read.
+            print("--- gunicorn log (tail)\n" + "\n".join(log.read_text().splitlines()[-30:]), file=sys.stderr)
         return 1
     finally:
-        if server is not None:
-            stop_server(server)
         if scratch:
             shutil.rmtree(data_dir, ignore_errors=True)
+    started = datetime.datetime.fromisoformat(result["started"])
+    output = options.output or RESULTS_DIR / f"{started:%Y%m%dT%H%M%SZ}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(result, indent=2) + "\n")
+    print_result(result, options)
+    print(f"\nwritten to {output}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -2,11 +2,13 @@
 figures, the targets, the table, the comparison and the environment it serves
 with. No figure of the site is asserted here."""
 
+import http.server
 import json
+import threading
 
 import pytest
 
-from bench import run
+from bench import report, run
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8450/
   2 threads and 4 connections
@@ -22,7 +24,7 @@ def row(name, rps, p50=10.0, errors=0):
 
 
 def test_it_reads_the_figures_report_lua_prints():
-    figures = run.measure(run.parse_wrk(WRK_OUTPUT))
+    figures = report.measure(report.parse_wrk(WRK_OUTPUT))
     assert figures == {
         "requests": 1500,
         "rps": 150.0,
@@ -34,12 +36,12 @@ def test_it_reads_the_figures_report_lua_prints():
 
 
 def test_it_fails_loudly_when_wrk_printed_no_figures():
-    with pytest.raises(run.BenchError, match="no figures"):
-        run.parse_wrk("unable to connect to 127.0.0.1:8450 Connection refused")
+    with pytest.raises(report.BenchError, match="no figures"):
+        report.parse_wrk("unable to connect to 127.0.0.1:8450 Connection refused")
 
 
 def test_each_endpoint_is_measured_against_the_ceiling_and_its_targets():
-    rows = run.evaluate(
+    rows = report.evaluate(
         [
             row("ceiling", 1000),
             row("home", 300, p50=20),
@@ -63,13 +65,13 @@ def test_each_endpoint_is_measured_against_the_ceiling_and_its_targets():
 
 
 def test_without_a_ceiling_no_share_is_claimed():
-    rows = run.evaluate([row("home", 300, p50=20)])
+    rows = report.evaluate([row("home", 300, p50=20)])
     assert rows[0]["share"] is None
     assert rows[0]["met"] is False
 
 
 def test_the_table_has_one_line_per_endpoint_with_every_column():
-    table = run.format_table(run.evaluate([row("ceiling", 1000), row("home", 200, p50=40)]))
+    table = report.format_table(report.evaluate([row("ceiling", 1000), row("home", 200, p50=40)]))
     lines = table.splitlines()
     assert lines[0].split() == [
         *("endpoint", "req/s", "p50", "ms", "p99", "ms", "errors", "queries", "sql", "ms", "%", "ceiling"),
@@ -82,7 +84,7 @@ def test_the_table_has_one_line_per_endpoint_with_every_column():
 def test_two_runs_compare_endpoint_by_endpoint():
     old = {"started": "a", "environment": {}, "endpoints": [row("home", 100, p50=40), row("gone", 5)]}
     new = {"started": "b", "environment": {}, "endpoints": [row("home", 150, p50=25), row("new", 5)]}
-    lines = run.compare(json.loads(json.dumps(old)), new).splitlines()
+    lines = report.compare(json.loads(json.dumps(old)), new).splitlines()
     assert lines[3].split() == ["home", "100.0", "150.0", "+50%", "40.0", "25.0", "4", "4"]
     assert len(lines) == 4  # endpoints missing from either run are left out
 
@@ -140,3 +142,50 @@ def test_reuse_needs_the_folder_the_data_was_kept_in(tmp_path):
     with pytest.raises(SystemExit):
         run.parse_args(["--reuse"])
     assert run.parse_args(["--reuse", "--data-dir", str(tmp_path)]).reuse is True
+
+
+class FakeSite(http.server.BaseHTTPRequestHandler):
+    """Home pages 1-3 linked by rel="next" (page 3 is the last), and an inbox that
+    redirects to the login page, as a lost session would."""
+
+    def do_GET(self):
+        if self.path.startswith("/messages/"):
+            self.send_response(302)
+            self.send_header("Location", "/accounts/login/?next=/messages/")
+            self.end_headers()
+            return
+        number = int(self.path.partition("page=")[2].partition("&")[0] or 1)
+        older = f'<a class="page-link" href="?page={number + 1}&amp;x=1" rel="next">Older</a>' if number < 3 else ""
+        body = f"<p>page {number}</p>{older}".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def fake_site():
+    server = http.server.ThreadingHTTPServer((run.HOST, 0), FakeSite)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_deep_page_is_reached_through_rel_next_links(fake_site):
+    assert run.deep_page(fake_site, {}, pages=2) == ("/?page=2&x=1", 2)
+    # A shorter timeline: the last page there is, and how far it got.
+    assert run.deep_page(fake_site, {}, pages=50) == ("/?page=3&x=1", 3)
+
+
+def test_a_page_that_does_not_answer_200_stops_the_run(fake_site):
+    endpoints = [
+        {"name": "home", "path": "/", "auth": "session"},
+        {"name": "inbox", "path": "/messages/", "auth": "session"},
+    ]
+    with pytest.raises(report.BenchError, match=r"inbox \(/messages/\) answered 302"):
+        run.check_endpoints(endpoints, {"session": {"Cookie": "sessionid=x"}}, fake_site)
