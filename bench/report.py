@@ -144,9 +144,20 @@ def format_setup(setup: dict) -> str:
 
 
 def compare(old: dict, new: dict) -> str:
-    """Two runs side by side: req/s, p50 and queries per endpoint, with the change in req/s."""
+    """Two runs side by side: req/s, p50 and queries per endpoint, with the change in req/s
+    and the ratio of the p50s (the data-set growth target: home p50 at most 1.5 x)."""
     old_rows = {row["name"]: row for row in old["endpoints"]}
-    header = ("endpoint", "req/s old", "req/s new", "change", "p50 old", "p50 new", "queries old", "queries new")
+    header = (
+        "endpoint",
+        "req/s old",
+        "req/s new",
+        "change",
+        "p50 old",
+        "p50 new",
+        "p50 x",
+        "queries old",
+        "queries new",
+    )
     lines = []
     for row in new["endpoints"]:
         before = old_rows.get(row["name"])
@@ -161,6 +172,7 @@ def compare(old: dict, new: dict) -> str:
                 f"{change:+.0%}",
                 f"{before['p50_ms']:.1f}",
                 f"{row['p50_ms']:.1f}",
+                f"{row['p50_ms'] / before['p50_ms']:.2f}" if before["p50_ms"] else "",
                 str(before.get("queries", "")),
                 str(row.get("queries", "")),
             )

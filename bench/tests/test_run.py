@@ -85,7 +85,7 @@ def test_two_runs_compare_endpoint_by_endpoint():
     old = {"started": "a", "environment": {}, "endpoints": [row("home", 100, p50=40), row("gone", 5)]}
     new = {"started": "b", "environment": {}, "endpoints": [row("home", 150, p50=25), row("new", 5)]}
     lines = report.compare(json.loads(json.dumps(old)), new).splitlines()
-    assert lines[3].split() == ["home", "100.0", "150.0", "+50%", "40.0", "25.0", "4", "4"]
+    assert lines[3].split() == ["home", "100.0", "150.0", "+50%", "40.0", "25.0", "0.62", "4", "4"]
     assert len(lines) == 4  # endpoints missing from either run are left out
 
 
