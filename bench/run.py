@@ -101,6 +101,8 @@ def missing_tools() -> list[str]:
         missing.append("wrk (the load generator): apt-get install -y wrk")
     if not GUNICORN.exists():
         missing.append(f"gunicorn in {GUNICORN.parent}: make setup")
+    if not (ROOT / "static" / "vendor" / "bootstrap").is_dir():
+        missing.append("Bootstrap in static/vendor: make setup")
     return missing
 
 
