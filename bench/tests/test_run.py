@@ -189,3 +189,10 @@ def test_a_page_that_does_not_answer_200_stops_the_run(fake_site):
     ]
     with pytest.raises(report.BenchError, match=r"inbox \(/messages/\) answered 302"):
         run.check_endpoints(endpoints, {"session": {"Cookie": "sessionid=x"}}, fake_site)
+
+
+def test_it_names_a_missing_load_generator_and_how_to_install_it(monkeypatch):
+    monkeypatch.setattr(run.shutil, "which", lambda name: None)
+    assert "wrk (the load generator): apt-get install -y wrk" in run.missing_tools()
+    monkeypatch.setattr(run.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert not any("wrk" in tool for tool in run.missing_tools())
