@@ -93,7 +93,8 @@ def format_table(rows: list[dict]) -> str:
     header = ("endpoint", "req/s", "p50 ms", "p99 ms", "errors", "queries", "sql ms", "% ceiling", "target", "met")
     lines = []
     for row in rows:
-        share = "" if row.get("share") is None else f"{row['share']:.0%}"
+        # One decimal: 49.6% must not read as a met 50%.
+        share = "" if row.get("share") is None else f"{row['share']:.1%}"
         met = {True: "yes", False: "NO", None: ""}[row.get("met")]
         queries = "" if row.get("queries") is None else str(row["queries"])
         sql_ms = "" if row.get("sql_ms") is None else f"{row['sql_ms']:.1f}"
