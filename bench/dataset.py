@@ -130,7 +130,7 @@ def count_queries(endpoints: list[dict], headers: dict) -> dict:
             "queries": len(queries),
             "sql_ms": sum(ms for ms, _ in queries),
             "slowest_sql_ms": slowest[0],
-            "slowest_sql": slowest[1][:500],
+            "slowest_sql": slowest[1][:4000],
         }
     return counts
 
