@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= true
 
-.PHONY: run setup test lint migrate static-vendor clean
+.PHONY: run setup test lint migrate static-vendor clean bench
 
 # The dev server and a Celery worker side by side (on the on-disk queue unless REDIS_URL is set),
 # the worker with beat inside (-B: the outbox sweep); Ctrl-C stops both.
@@ -45,6 +45,12 @@ lint: $(VENV)/.installed
 
 test: $(VENV)/.installed static/vendor/.installed lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Load benchmark (README, "Benchmarks"): seeds 200,000 posts, serves them with gunicorn and
+# drives each page with wrk; flags in BENCH_ARGS, e.g. make bench BENCH_ARGS="--quick".
+# It installs nothing: it names what is missing (wrk, or `make setup`) and stops.
+bench:
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -4,7 +4,8 @@
 
 Runs against a throwaway SQLite database in a temporary DATA_DIR (or the
 database DATABASE_URL names, which must be migrated), calls the task body
-directly and prints the figures. Nothing here is asserted."""
+directly and prints the figures. Nothing here is asserted. bench/run.py calls
+export_figures() on its own database (rolled back afterwards)."""
 
 import argparse
 import os
@@ -15,6 +16,44 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+class _RollBack(Exception):
+    """Raised to undo the export's member, posts and job."""
+
+
+def export_figures(posts: int, *, keep: bool = True) -> dict:
+    """Export `posts` posts of a new member through the task body and time it.
+    With keep=False everything the export wrote (rows and file) is undone."""
+    from django.db import transaction
+
+    from accounts.models import User
+    from messaging.models import Job
+    from posts.models import Post
+    from posts.services import posts_export
+
+    figures = {}
+    try:
+        with transaction.atomic():
+            member = User.objects.create_user(f"bench{time.time_ns()}", "bench@example.com", "x")
+            Post.objects.bulk_create(
+                (Post(author=member, body=f"Benchmark post number {n} " + "é" * 100) for n in range(posts)),
+                batch_size=2000,
+            )
+            job = Job.objects.create(id=str(uuid.uuid4()), user=member, name="export_posts", description="bench")
+            started = time.perf_counter()
+            posts_export(job_id=job.pk, site_url="http://localhost:8000/")
+            figures["seconds"] = time.perf_counter() - started
+            job.refresh_from_db()
+            path = job.result_path()
+            figures["bytes"] = path.stat().st_size
+            figures["posts"] = posts
+            if not keep:
+                path.unlink()
+                raise _RollBack
+    except _RollBack:
+        pass
+    return figures
 
 
 def main():
@@ -35,29 +74,13 @@ def main():
     from django.conf import settings
     from django.core.management import call_command
 
-    from accounts.models import User
-    from messaging.models import Job
-    from posts.models import Post
-    from posts.services import posts_export
-
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("migrate", verbosity=0)
-    member = User.objects.create_user(f"bench{int(time.time())}", "bench@example.com", "x")
-    Post.objects.bulk_create(
-        (Post(author=member, body=f"Benchmark post number {n} " + "é" * 100) for n in range(options.posts)),
-        batch_size=2000,
-    )
-    job = Job.objects.create(id=str(uuid.uuid4()), user=member, name="export_posts", description="bench")
-
-    started = time.perf_counter()
-    posts_export(job_id=job.pk, site_url="http://localhost:8000/")
-    elapsed = time.perf_counter() - started
-
-    job.refresh_from_db()
-    size = job.result_path().stat().st_size
+    figures = export_figures(options.posts)
+    elapsed = figures["seconds"]
     print(f"database        {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
     print(f"posts exported  {options.posts}")
-    print(f"file size       {size / 1_000_000:.1f} MB")
+    print(f"file size       {figures['bytes'] / 1_000_000:.1f} MB")
     print(f"export time     {elapsed:.2f} s  ({options.posts / elapsed:,.0f} posts/s)")
 
 

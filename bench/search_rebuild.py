@@ -20,6 +20,18 @@ def folder_size(path: Path) -> int:
     return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
 
 
+def rebuild_index(batch_size: int) -> dict:
+    """Run `manage.py rebuild_index` over every visible post; its figures (also used by bench/run.py)."""
+    from django.core.management import call_command
+
+    from posts.models import Post
+
+    posts = Post.objects.visible().count()
+    started = time.perf_counter()
+    call_command("rebuild_index", interactive=False, batchsize=batch_size, verbosity=0)
+    return {"posts": posts, "seconds": time.perf_counter() - started}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=200_000)
@@ -36,7 +48,6 @@ def main():
     from django.conf import settings
     from django.core.management import call_command
 
-    from posts.models import Post
     from posts.search import post_search
 
     call_command("migrate", verbosity=0)
@@ -45,14 +56,12 @@ def main():
         call_command("seed", users=options.users, posts=options.posts, follows=0, seed=1, force=True, verbosity=0)
         print(f"seeded {options.posts:,} posts in {time.perf_counter() - started:.1f} s")
 
-    posts = Post.objects.visible().count()
     database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     backend = settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"].rsplit(".", 1)[-1]
-    print(f"rebuilding the index of {posts:,} posts ({backend}, {database}, batch size {options.batch_size})")
-    started = time.perf_counter()
-    call_command("rebuild_index", interactive=False, batchsize=options.batch_size, verbosity=0)
-    elapsed = time.perf_counter() - started
-    print(f"rebuild_index: {elapsed:.1f} s, {posts / elapsed:,.0f} posts/s")
+    print(f"rebuilding the index ({backend}, {database}, batch size {options.batch_size})")
+    figures = rebuild_index(options.batch_size)
+    posts, elapsed = figures["posts"], figures["seconds"]
+    print(f"rebuild_index of {posts:,} posts: {elapsed:.1f} s, {posts / elapsed:,.0f} posts/s")
     path = settings.HAYSTACK_CONNECTIONS["default"].get("PATH")
     if path:
         print(f"index size: {folder_size(Path(path)) / 1e6:.0f} MB")

@@ -487,6 +487,8 @@ NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=10)
 JOB_RESULTS_DIR = Path(env.str("JOB_RESULTS_DIR", default="") or DATA_DIR / "jobs")
 # Exports larger than this many bytes are linked from the email instead of attached.
 EXPORT_ATTACHMENT_MAX_BYTES = env.int("EXPORT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+# Mounts the benchmark's constant page (/bench/ceiling, see bench/run.py); off in every real deployment.
+BENCHMARK = env_bool("BENCHMARK", False)
 # Gravatar for avatars; off serves local identicons only (private or offline sites).
 GRAVATAR_ENABLED = env_bool("GRAVATAR_ENABLED", True)
 

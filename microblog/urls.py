@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
@@ -10,6 +11,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts.views import SignupView
 from api.errors import not_found as api_not_found
+from microblog import benchmark
 from microblog.health import healthz
 
 admin.site.site_header = _("Microblog administration")
@@ -50,3 +52,6 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("", include("posts.urls")),
 ]
+# The benchmark's constant page (bench/run.py); never part of a normal deployment.
+if settings.BENCHMARK:
+    urlpatterns.insert(0, path(benchmark.CEILING_PATH, benchmark.ceiling, name="bench-ceiling"))
