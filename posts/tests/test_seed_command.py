@@ -180,3 +180,17 @@ def test_it_says_how_to_make_the_new_posts_searchable():
     output = seed(users=1, posts=1, follows=0)
 
     assert "manage.py rebuild_index" in output
+
+
+def test_postgresql_plans_with_the_seeded_row_counts(db):
+    """Without fresh statistics PostgreSQL planned the timeline from the empty tables'
+    row counts, with a sequential scan of every post (25 ms instead of 3 ms a page)."""
+    from django.db import connection
+
+    seed(users=20, posts=400, follows=5, seed=5)
+
+    if connection.vendor != "postgresql":
+        return  # SQLite keeps its plans without statistics (measured in the keyset work)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Post._meta.db_table])
+        assert cursor.fetchone()[0] == 400

@@ -15,7 +15,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Follow, User
@@ -292,6 +292,7 @@ class Command(BaseCommand):
             self._create_posts(text, plan, pks)
             follow_count = self._create_follows(rng, pks, joined, follows, now, existing_members=not users)
 
+        self._analyze()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Done in {elapsed:.1f} s: {users:,} new members, {posts:,} posts, {follow_count:,} follows "
@@ -302,6 +303,16 @@ class Command(BaseCommand):
             self.stdout.write(f"Log in as {new_members[0].username} (or by email {new_members[0].email}).")
         # Bulk inserts send no signals, so nothing reached the search index.
         self.stdout.write("To make them searchable: manage.py rebuild_index --noinput")
+
+    def _analyze(self):
+        """Refresh the planner's statistics of the tables just filled. Autovacuum would,
+        minutes later; until then PostgreSQL plans the timeline from the old row counts
+        (a sequential scan of posts: 25 ms instead of 3 ms a page at 200,000 posts)."""
+        if connection.vendor != "postgresql":
+            return
+        tables = (model._meta.db_table for model in (User, EmailAddress, Post, Follow))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
 
     def log(self, message: str):
         if self.verbosity >= 1:
