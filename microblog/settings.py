@@ -479,6 +479,9 @@ MFA_ALLOW_UNVERIFIED_EMAIL = ACCOUNT_EMAIL_VERIFICATION == "none"
 POST_MAX_LENGTH = env.int("POST_MAX_LENGTH", default=280)
 # Rows per page in every timeline.
 POSTS_PER_PAGE = env.int("POSTS_PER_PAGE", default=25)
+# Seconds a post's rendered HTML is cached (posts.templatetags.post_list); 0 turns it off.
+# It bounds how long the no-JavaScript "3 minutes ago" text may lag.
+POST_HTML_CACHE_SECONDS = env.int("POST_HTML_CACHE_SECONDS", default=60)
 # Seconds between two writes of a member's "last seen" time.
 LAST_SEEN_INTERVAL = env.int("LAST_SEEN_INTERVAL", default=60)
 # Seconds between two polls of the navbar's notifications (unread badge, job progress).
