@@ -11,7 +11,7 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from haystack import connections
@@ -28,13 +28,18 @@ def _fast_and_isolated(settings):
     # Mail still goes through the queue (EMAIL_BACKEND) and is delivered to the outbox.
     settings.EMAIL_BACKEND = "messaging.mail.QueuedEmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "post_html": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "post-html"},
+    }
     cache.clear()
+    caches["post_html"].clear()
     # Tasks run in-process; the real-worker tests switch this off for themselves.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield
     cache.clear()
+    caches["post_html"].clear()
 
 
 @pytest.fixture(scope="session")

@@ -168,6 +168,15 @@ else:
             "LOCATION": str(DATA_DIR / "cache"),
         }
     }
+# Rendered posts (posts.templatetags.post_list), in each process's memory: the key holds
+# everything a post shows, so processes need not share it, a hit costs no network round
+# trip, and its churn never evicts the shared cache's rate-limit counts (the file cache
+# keeps 300 entries).
+CACHES["post_html"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "post-html",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 # Celery: Redis when REDIS_URL is set; otherwise a queue in files under DATA_DIR
 # that the dev server and `make run`'s worker share, so no server is needed.

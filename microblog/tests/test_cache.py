@@ -21,11 +21,12 @@ ANSWER_WITHIN = 10
 
 def _use_redis_cache(settings, url):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "microblog.cache.RedisCache",
             "LOCATION": url,
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        }
+        },
     }
     cache_module.RedisCache._down_until.clear()
 

@@ -53,7 +53,10 @@ def _timed(call):
 def site_on_redis(redis_server, settings, tmp_path):
     """Broker and cache on the private Redis, as production with REDIS_URL set."""
     settings.JOB_RESULTS_DIR = tmp_path / "jobs"
-    settings.CACHES = _redis_cache(redis_server.url)  # Django drops its cache connections on this change
+    settings.CACHES = {
+        **settings.CACHES,
+        **_redis_cache(redis_server.url),
+    }  # Django drops its cache connections on this change
     previous = celery_app.conf.broker_url
     _use_broker(redis_server.url)
     celery_app.conf.task_always_eager = False

@@ -43,7 +43,10 @@ def test_a_key_added_by_one_process_is_seen_by_another(kind, tmp_path):
 
 def test_last_seen_is_written_once_per_interval_through_redis(alice, settings):
     redis_or_skip()
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    }
     from django.core.cache import cache
 
     cache.delete(f"last-seen:{alice.pk}")
