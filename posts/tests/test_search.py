@@ -309,3 +309,18 @@ def test_its_queries_do_not_grow_with_results(alice, bob_client, indexed, settin
         response = bob_client.get(SEARCH, {"q": "meerkat"})
     assert response.text.count('<article class="post ') == 25
     assert len(response.context["people"]) == 5
+
+
+def test_the_pager_keeps_the_query_and_names_its_direction(alice, bob_client, client_for, indexed, settings):
+    settings.POSTS_PER_PAGE = 2
+    with indexed():
+        PostFactory.create_batch(5, author=alice, body="Wombats & friends.")
+
+    first = bob_client.get(SEARCH, {"q": "wombats & friends"})
+    second = bob_client.get(SEARCH, {"q": "wombats & friends", "page": 2})
+
+    assert 'href="?q=wombats+%26+friends&amp;page=2" rel="next">More results' in first.text
+    assert 'href="?q=wombats+%26+friends&amp;page=1" rel="prev">&laquo; Better matches' in second.text
+    alice.language = "es"
+    alice.save()
+    assert "Más resultados" in client_for(alice).get(SEARCH, {"q": "wombats"}).text
