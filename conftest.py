@@ -11,7 +11,7 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from haystack import connections
@@ -19,6 +19,8 @@ from haystack import connections
 from accounts.models import Follow
 from accounts.tests.factories import UserFactory
 from microblog.celery import app as celery_app
+
+TEST_CACHES = ("default", "post_html", "counts")
 
 
 @pytest.fixture(autouse=True)
@@ -31,15 +33,16 @@ def _fast_and_isolated(settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "post_html": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "post-html"},
+        "counts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counts"},
     }
-    cache.clear()
-    caches["post_html"].clear()
+    for alias in TEST_CACHES:
+        caches[alias].clear()
     # Tasks run in-process; the real-worker tests switch this off for themselves.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield
-    cache.clear()
-    caches["post_html"].clear()
+    for alias in TEST_CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture(scope="session")

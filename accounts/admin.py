@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Follow, User
+from accounts.services import members_deactivate
 
 # Fields that grant powers. Moderators hold change_user to moderate members; without
 # this they could make themselves (or anyone) superuser.
@@ -46,7 +47,7 @@ class UserAdmin(BaseUserAdmin):
         if not request.user.is_superuser:
             # The same rule as has_change_permission: staff accounts are the superusers' business.
             members = members.filter(is_staff=False, is_superuser=False)
-        count = members.update(is_active=False)
+        count = members_deactivate(members=members)
         self.message_user(
             request,
             ngettext("%(count)d member deactivated.", "%(count)d members deactivated.", count) % {"count": count},

@@ -70,11 +70,30 @@ class User(AbstractUser):
     def __str__(self):
         return self.username
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        member = super().from_db(db, field_names, values)
+        # Whether is_active was as saved, so a save can tell (de)activation from an edit
+        # (see is_active_changed): only that changes other members' counts.
+        member._loaded_is_active = member.__dict__.get("is_active")
+        return member
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "is_active" in fields:
+            self._loaded_is_active = self.is_active
+
+    @property
+    def is_active_changed(self) -> bool:
+        """Whether is_active differs from the value loaded (True for a member not loaded from the database)."""
+        return getattr(self, "_loaded_is_active", None) != self.is_active
+
     def save(self, *args, **kwargs):
         # allauth lower-cases an address before looking it up (password reset, login by
         # email), so one typed with capitals in the admin or createsuperuser is stored lower.
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+        self._loaded_is_active = self.is_active
 
     def get_absolute_url(self):
         return reverse("posts:user", args=[self.username])

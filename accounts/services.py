@@ -2,6 +2,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Follow, User
+from accounts.signals import members_deactivated
 
 
 class FollowError(Exception):
@@ -23,3 +24,13 @@ def follow_delete(*, follower: User, followed: User) -> None:
     deleted, _rows = Follow.objects.filter(follower=follower, followed=followed).delete()
     if not deleted:
         raise FollowError(_("You are not following %(username)s.") % {"username": followed.username})
+
+
+def members_deactivate(*, members) -> int:
+    """Deactivate the active members of the queryset `members` in one UPDATE (they
+    vanish from the site and can no longer log in); how many were deactivated."""
+    with transaction.atomic():
+        pks = list(members.filter(is_active=True).values_list("pk", flat=True))
+        count = User.objects.filter(pk__in=pks).update(is_active=False)
+        members_deactivated.send(sender=User, pks=pks)
+    return count

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.forms import ProfileForm
-from accounts.models import User, count_of
+from accounts.models import User
 from accounts.services import FollowError, follow_create, follow_delete
 from api import serializers as s
 from api.authentication import BasicAuthentication, BearerTokenAuthentication
@@ -29,6 +29,7 @@ from api.services import token_issue, token_revoke, user_signup, user_update
 from api.throttling import TokenRateThrottle, TokenUsernameRateThrottle
 from messaging.models import Message, Notification
 from messaging.services import MessageError, message_send
+from posts.counts import with_member_counts
 from posts.models import Post
 from posts.services import post_create
 
@@ -50,18 +51,22 @@ LOST_RACE = gettext_lazy("This username or email address was taken a moment ago.
 
 
 def members():
-    """Active members with everything UserSerializer shows, in one query."""
-    return (
-        User.objects.filter(is_active=True)
-        .with_follow_counts()
-        .annotate(post_count=count_of(Post.objects.all(), "author"))
-    )
+    """Active members; UserSerializer also needs their counts (counted, or paginated's prepare)."""
+    return User.objects.filter(is_active=True)
 
 
-def paginated(view, queryset, serializer_class):
+def counted(member: User) -> User:
+    """`member` with the post and follow counts UserSerializer shows (cached: posts.counts)."""
+    return with_member_counts([member])[0]
+
+
+def paginated(view, queryset, serializer_class, prepare=None):
+    """The page of `queryset` the request names, serialized; `prepare(rows)` may
+    load what the serializer needs for the whole page at once."""
     paginator = MicroblogPagination()
     page = paginator.paginate_queryset(queryset, view.request, view=view)
-    data = serializer_class(page, many=True, context={"request": view.request}).data
+    rows = prepare(page) if prepare else page
+    data = serializer_class(rows, many=True, context={"request": view.request}).data
     return paginator.get_paginated_response(data)
 
 
@@ -147,7 +152,7 @@ class UserListApi(APIView):
         parameters=PAGE_PARAMETERS, responses={200: s.UserPageSerializer, **errors(401)}, operation_id="users_list"
     )
     def get(self, request):
-        return paginated(self, members().order_by("id"), s.UserSerializer)
+        return paginated(self, members().order_by("id"), s.UserSerializer, prepare=with_member_counts)
 
     @extend_schema(
         operation_id="users_create",
@@ -176,7 +181,7 @@ class UserListApi(APIView):
             user = user_signup(request=request._request, form=form)
         except IntegrityError:
             raise exceptions.ValidationError(LOST_RACE) from None
-        member = members().get(pk=user.pk)
+        member = counted(members().get(pk=user.pk))
         # The new member is the one asking, for the email field's sake.
         request.user = member
         body = s.UserSerializer(member, context={"request": request}).data
@@ -201,7 +206,7 @@ class UserListApi(APIView):
 class UserDetailApi(APIView):
     @extend_schema(responses={200: s.UserSerializer, **errors(401, 404)}, operation_id="users_retrieve")
     def get(self, request, pk):
-        member = get_object_or_404(members(), pk=pk)
+        member = counted(get_object_or_404(members(), pk=pk))
         return Response(s.UserSerializer(member, context={"request": request}).data)
 
     @extend_schema(
@@ -230,7 +235,7 @@ class UserDetailApi(APIView):
             user_update(user=member, profile=form, email=email)
         except IntegrityError:
             raise exceptions.ValidationError(LOST_RACE) from None
-        member = members().get(pk=member.pk)
+        member = counted(members().get(pk=member.pk))
         return Response(s.UserSerializer(member, context={"request": request}).data)
 
 
@@ -247,7 +252,7 @@ class FollowersApi(APIView):
     def get(self, request, pk):
         member = _member_or_404(pk)
         queryset = members().filter(following_set__followed=member).order_by("-following_set__created", "-id")
-        return paginated(self, queryset, s.UserSerializer)
+        return paginated(self, queryset, s.UserSerializer, prepare=with_member_counts)
 
 
 class FollowingApi(APIView):
@@ -259,7 +264,7 @@ class FollowingApi(APIView):
     def get(self, request, pk):
         member = _member_or_404(pk)
         queryset = members().filter(follower_set__follower=member).order_by("-follower_set__created", "-id")
-        return paginated(self, queryset, s.UserSerializer)
+        return paginated(self, queryset, s.UserSerializer, prepare=with_member_counts)
 
 
 class FollowApi(APIView):

@@ -172,6 +172,18 @@ else:
 # everything a post shows, so processes need not share it, a hit costs no network round
 # trip, and its churn never evicts the shared cache's rate-limit counts (the file cache
 # keeps 300 entries).
+# Members' post and follow counts (posts.counts): shared by every process, since a
+# follow in one must show in all. Redis when there is one; otherwise files of their
+# own, so that their churn never evicts the default cache's rate-limit counts.
+CACHES["counts"] = (
+    {**CACHES["default"]}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache-counts"),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+)
 CACHES["post_html"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "post-html",
@@ -491,6 +503,10 @@ POSTS_PER_PAGE = env.int("POSTS_PER_PAGE", default=25)
 # Seconds a post's rendered HTML is cached (posts.templatetags.post_list); 0 turns it off.
 # It bounds how long the no-JavaScript "3 minutes ago" text may lag.
 POST_HTML_CACHE_SECONDS = env.int("POST_HTML_CACHE_SECONDS", default=60)
+# Seconds a member's post/follower/following counts stay cached (posts.counts); posting,
+# following and (de)activation drop them at once, so this only bounds what slips past
+# those (a raw UPDATE or bulk insert). 0 counts on every request.
+MEMBER_COUNTS_CACHE_SECONDS = env.int("MEMBER_COUNTS_CACHE_SECONDS", default=600)
 # Seconds between two writes of a member's "last seen" time.
 LAST_SEEN_INTERVAL = env.int("LAST_SEEN_INTERVAL", default=60)
 # Seconds between two polls of the navbar's notifications (unread badge, job progress).

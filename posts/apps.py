@@ -5,5 +5,6 @@ class PostsConfig(AppConfig):
     name = "posts"
 
     def ready(self):
-        # Register the tasks with Celery before anything finalizes the app (see messaging.apps).
-        from posts import tasks  # noqa: F401
+        # Register the tasks with Celery before anything finalizes the app (see messaging.apps),
+        # and connect the receivers that drop members' cached counts (posts.counts).
+        from posts import counts, tasks  # noqa: F401

@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User, count_of
+from accounts.models import User
 from messaging.models import Job
 from messaging.services import JobAlreadyRunning, JobDeferred
 from microblog.pagination import cursor_page_of, page_of
+from posts.counts import with_member_counts
 from posts.forms import PostForm
 from posts.models import Post, timeline_narrowing
 from posts.search import SearchUnavailable, highlight, member_search, post_search, search_query_clean, search_words
@@ -47,13 +48,9 @@ def explore(request):
 @login_required
 @require_GET
 def user_detail(request, username):
-    members = (
-        User.objects.filter(is_active=True)
-        .with_follow_counts()
-        .with_is_followed_by(request.user)
-        .annotate(post_count=count_of(Post.objects.all(), "author"))
-    )
+    members = User.objects.filter(is_active=True).with_is_followed_by(request.user)
     member = get_object_or_404(members, username__iexact=username)
+    with_member_counts([member])
     page = cursor_page_of(request, Post.objects.by_author(member))
     context = {"member": member, "page": page, "tab": "profile"}
     if member.pk == request.user.pk:

@@ -194,3 +194,17 @@ def test_postgresql_plans_with_the_seeded_row_counts(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Post._meta.db_table])
         assert cursor.fetchone()[0] == 400
+
+
+def test_profiles_show_the_seeded_posts_and_follows_at_once(alice, bob, charlie, client_for):
+    client = client_for(charlie)
+    profile = reverse("posts:user", args=["alice"])
+    assert "<strong>0</strong>" in client.get(profile).text  # alice's counts, now cached
+
+    seed(users=0, posts=30, follows=2, seed=7)
+
+    stats = client.get(profile).text
+    posts = Post.objects.filter(author=alice).count()
+    followers = Follow.objects.filter(followed=alice).count()
+    assert posts and f"<strong>{posts}</strong>" in stats
+    assert f"<strong>{followers}</strong>" in stats
