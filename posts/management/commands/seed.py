@@ -308,14 +308,19 @@ class Command(BaseCommand):
         self.stdout.write("To make them searchable: manage.py rebuild_index --noinput")
 
     def _analyze(self):
-        """Refresh the planner's statistics of the tables just filled. Autovacuum would,
-        minutes later; until then PostgreSQL plans the timeline from the old row counts
-        (a sequential scan of posts: 25 ms instead of 3 ms a page at 200,000 posts)."""
+        """Do now what autovacuum would do minutes later. ANALYZE refreshes the planner's
+        statistics: until then PostgreSQL plans the timeline from the old row counts (a
+        sequential scan of posts: 25 ms instead of 3 ms a page at 200,000 posts). VACUUM
+        marks the new rows visible to all, so index-only scans skip the table (the home
+        timeline's SQL: 4.8 -> 2.4 ms); it cannot run inside a transaction (a test's)."""
         if connection.vendor != "postgresql":
             return
-        tables = (model._meta.db_table for model in (User, EmailAddress, Post, Follow))
+        tables = ", ".join(
+            connection.ops.quote_name(model._meta.db_table) for model in (User, EmailAddress, Post, Follow)
+        )
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
+            cursor.execute(f"{command} {tables}")
 
     def log(self, message: str):
         if self.verbosity >= 1:
