@@ -50,6 +50,18 @@ def test_form_limit_and_counter_follow_the_setting(settings, alice_client):
     assert '<span id="post-counter">10</span> characters left' in response.text
 
 
+def test_the_post_form_follows_the_members_language_and_the_limit(settings, alice, alice_client):
+    assert "Say something" in alice_client.get(HOME).text  # the empty form, now cached
+
+    alice.language = "es"
+    alice.save()
+    settings.POST_MAX_LENGTH = 10
+    spanish = alice_client.get(HOME).text
+
+    assert "Di algo" in spanish and "Say something" not in spanish
+    assert 'maxlength="10"' in spanish
+
+
 def test_posting_creates_a_post_by_the_logged_in_member(alice, charlie, alice_client):
     # An author field in the request is ignored: the author is whoever is logged in.
     response = alice_client.post(HOME, {"body": "  First flush Darjeeling.  ", "author": charlie.pk})
