@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polib
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils.translation import trans_real
 
 CATALOG_VERSION_KEY = "i18n:catalog-version"
@@ -61,6 +61,8 @@ def reset_loaded_catalogs() -> None:
     gettext_module._translations = {}
     trans_real._translations = {}
     trans_real._default = None
+    # Rendered fragments (the layout's fixed parts, posts) hold the old words.
+    caches["post_html"].clear()
 
 
 def compile_catalogs(locale_dirs=None) -> list[Path]:

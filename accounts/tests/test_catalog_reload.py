@@ -110,4 +110,7 @@ def test_a_change_saved_in_rosetta_shows_on_the_next_page(spanish_catalog_restor
 
     assert response.status_code == 302
     assert 'msgstr "Descubrir"' in spanish_catalog_restored.read_text(encoding="utf-8")
-    assert "Descubrir" in member.get(reverse("posts:explore")).content.decode()
+    page = member.get(reverse("posts:explore")).content.decode()
+    assert '<h1 class="h3 mb-3">Descubrir</h1>' in page
+    # The navbar too, though the layout's fixed parts come from a cache of rendered fragments.
+    assert 'href="/explore/">Descubrir</a>' in page
