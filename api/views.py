@@ -60,11 +60,12 @@ def counted(member: User) -> User:
     return with_member_counts([member])[0]
 
 
-def paginated(view, queryset, serializer_class, prepare=None):
+def paginated(view, queryset, serializer_class, prepare=None, count=None):
     """The page of `queryset` the request names, serialized; `prepare(rows)` may
-    load what the serializer needs for the whole page at once."""
+    load what the serializer needs for the whole page at once, and `count()`
+    count the rows more cheaply than the queryset would."""
     paginator = MicroblogPagination()
-    page = paginator.paginate_queryset(queryset, view.request, view=view)
+    page = paginator.paginate_queryset(queryset, view.request, view=view, count=count)
     rows = prepare(page) if prepare else page
     data = serializer_class(rows, many=True, context={"request": view.request}).data
     return paginator.get_paginated_response(data)
@@ -344,7 +345,10 @@ class TimelineApi(APIView):
         description=gettext_lazy("Your home timeline: your posts and those of the members you follow."),
     )
     def get(self, request):
-        return paginated(self, Post.objects.timeline_for(request.user), s.PostSerializer)
+        user = request.user
+        return paginated(
+            self, Post.objects.timeline_for(user), s.PostSerializer, count=lambda: Post.objects.timeline_count_for(user)
+        )
 
 
 class MessageListApi(APIView):

@@ -52,8 +52,9 @@ def test_the_timeline_has_own_and_followed_posts(bob_api, alice, bob, charlie):
     PostFactory(author=alice, body="from alice")
     PostFactory(author=bob, body="from bob")
     PostFactory(author=charlie, body="from charlie")
-    bodies = [p["body"] for p in bob_api.get("/api/timeline").json()["items"]]
-    assert bodies == ["from bob", "from alice"]
+    data = bob_api.get("/api/timeline").json()
+    assert [p["body"] for p in data["items"]] == ["from bob", "from alice"]
+    assert data["_meta"]["total_items"] == 2
 
 
 # GET /api/users/<id>/posts

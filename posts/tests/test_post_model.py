@@ -3,6 +3,8 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import Follow
+from accounts.tests.factories import UserFactory
 from posts.models import Post
 from posts.tests.factories import PostFactory
 
@@ -53,6 +55,22 @@ def test_timeline_hides_posts_of_deactivated_members(alice, bob):
     alice.save()
 
     assert not Post.objects.timeline_for(bob).exists()
+
+
+def test_the_timeline_count_matches_the_timeline(alice, bob, charlie):
+    """Counted another way for speed (the API's page total), it must agree with the
+    timeline: own and followed posts, no stranger's, no deactivated member's."""
+    Follow.objects.create(follower=bob, followed=charlie)
+    PostFactory.create_batch(2, author=bob)
+    PostFactory.create_batch(3, author=alice)
+    PostFactory.create_batch(4, author=charlie)
+    PostFactory(author=UserFactory())  # a stranger
+    assert Post.objects.timeline_count_for(bob) == Post.objects.timeline_for(bob).count() == 9
+
+    charlie.is_active = False
+    charlie.save()
+    assert Post.objects.timeline_count_for(bob) == Post.objects.timeline_for(bob).count() == 5
+    assert Post.objects.timeline_count_for(charlie) == Post.objects.timeline_for(charlie).count() == 0
 
 
 def test_timeline_loads_authors_in_the_same_query(alice, bob, django_assert_num_queries):
