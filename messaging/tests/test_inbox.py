@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from messaging.models import Notification
+from messaging.models import Message, Notification
 from messaging.services import message_send
 from messaging.tests.factories import MessageFactory
 
@@ -126,3 +126,29 @@ def test_queries_do_not_grow_with_messages(alice, alice_client, django_assert_nu
 
     with django_assert_num_queries(len(one.captured_queries)):
         alice_client.get(INBOX)
+
+
+def test_an_older_page_marks_everything_read_too(alice, bob, alice_client, five_messages, settings):
+    settings.POSTS_PER_PAGE = 2
+    older = _older_link(alice_client.get(INBOX))  # this visit read all five
+    # Only the newest page shows it; made without message_send, so no badge gives it away.
+    MessageFactory(sender=bob, recipient=alice, body="arrived meanwhile")
+
+    response = alice_client.get(INBOX + older)
+
+    assert "arrived meanwhile" not in response.text
+    alice.refresh_from_db()
+    assert not Message.objects.unread_for(alice).exists()
+    assert ">new<" not in alice_client.get(INBOX).text
+
+
+def test_the_newest_page_tells_unread_without_asking_the_database(alice, bob, alice_client):
+    MessageFactory(sender=bob, recipient=alice)
+    alice_client.get(INBOX)  # marks it read
+    message_send(sender=bob, recipient=alice, body="unread")
+
+    for _ in range(2):  # with something unread, then with nothing
+        with CaptureQueriesContext(connection) as captured:
+            alice_client.get(INBOX)
+        exists_checks = [q["sql"] for q in captured if q["sql"].startswith("SELECT 1 AS")]
+        assert [sql for sql in exists_checks if "messaging_message" in sql] == []
