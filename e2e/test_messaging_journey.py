@@ -1,12 +1,15 @@
 """Private messages with the live unread badge, and an export with its progress bar."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from messaging.tests.factories import MessageFactory
 from posts.models import Post
 
 pytestmark = pytest.mark.e2e
@@ -82,3 +85,29 @@ def test_an_export_shows_its_progress_bar_until_done(site, page, shot, fast_poll
     with page.expect_download() as download:
         status.get_by_role("link", name="Download").click()
     assert download.value.suggested_filename.startswith("microblog-export_posts-bob-")
+
+
+def test_the_inbox_pages_to_older_messages_and_back(site, page, shot):
+    alice = UserFactory(username="alice", email="alice@example.com")
+    senders = UserFactory.create_batch(3)
+    now = timezone.now()
+    for n in range(30):  # 25 a page: two pages, the oldest five on the second
+        MessageFactory(
+            sender=senders[n % 3], recipient=alice, body=f"Message number {n}.", created=now - timedelta(minutes=n)
+        )
+    _log_in(page, site, "alice")
+
+    page.get_by_role("link", name=re.compile("Messages")).click()
+    expect(page.locator(".message")).to_have_count(25)
+    expect(page.locator(".message .post-body").first).to_have_text("Message number 0.")
+    expect(page.locator(".message .badge")).to_have_count(25)  # all new on the first visit
+    shot("inbox-page-1")
+
+    page.get_by_role("link", name="Older").click()
+    expect(page.locator(".message .post-body")).to_have_text([f"Message number {n}." for n in range(25, 30)])
+    expect(page.locator(".message .badge")).to_have_count(0)  # the first visit read them all
+    shot("inbox-page-2")
+
+    page.get_by_role("link", name="Newest").click()
+    expect(page.locator(".message .post-body").first).to_have_text("Message number 0.")
+    expect(page.locator(".message .badge")).to_have_count(0)

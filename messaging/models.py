@@ -35,6 +35,11 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.sender} → {self.recipient}"
 
+    def arrived_after_read(self, user) -> bool:
+        """Whether this message came after `user` last read the inbox: the time test
+        of unread_for (which also requires `user` as recipient and an active sender)."""
+        return self.created > (user.last_message_read_time or _EPOCH)
+
 
 class Notification(models.Model):
     """The latest value of one thing the navbar shows (unread count, job

@@ -1,5 +1,6 @@
 import logging
 import uuid
+from collections.abc import Sequence
 
 from celery import current_app
 from django.db import IntegrityError, transaction
@@ -63,20 +64,33 @@ def message_send(*, sender: User, recipient: User, body: str) -> Message:
     return message
 
 
-def messages_mark_read(*, user: User) -> None:
+def messages_mark_read(*, user: User, newest_page: Sequence[Message] | None = None) -> None:
     """Opening the inbox reads everything in it. With nothing new (no unread
-    message, no badge showing) it writes nothing: a plain visit stays a read."""
-    badge_showing = (
-        Notification.objects.filter(user=user, name=Notification.UNREAD_MESSAGE_COUNT)
-        .exclude(payload__count=0)
-        .exists()
-    )
-    if not badge_showing and not Message.objects.unread_for(user).exists():
+    message, no badge showing) it writes nothing: a plain visit stays a read.
+
+    `newest_page`: the inbox's newest page as shown to `user` (the first rows of
+    Message.objects.inbox_for(user), so filtered as unread_for filters), if the
+    caller has it. Its first row is the newest message, so whether anything is
+    unread then needs no query. Leave it out on any other page."""
+    if newest_page is not None:
+        unread = bool(newest_page) and newest_page[0].arrived_after_read(user)
+    else:
+        unread = Message.objects.unread_for(user).exists()
+    # A badge can show while nothing counts as unread (its sender closed their account).
+    if not unread and not _badge_showing(user):
         return
     with transaction.atomic():
         user.last_message_read_time = timezone.now()
         user.save(update_fields=["last_message_read_time"])
         notification_set(user=user, name=Notification.UNREAD_MESSAGE_COUNT, payload={"count": 0})
+
+
+def _badge_showing(user: User) -> bool:
+    return (
+        Notification.objects.filter(user=user, name=Notification.UNREAD_MESSAGE_COUNT)
+        .exclude(payload__count=0)
+        .exists()
+    )
 
 
 def _notify_job(job: Job) -> None:

@@ -13,7 +13,7 @@ from accounts.models import User
 from messaging.forms import MessageForm
 from messaging.models import Job, Message, Notification
 from messaging.services import MessageError, message_check, message_send, messages_mark_read
-from microblog.pagination import page_of
+from microblog.pagination import cursor_page_of
 
 
 @login_required
@@ -21,9 +21,11 @@ from microblog.pagination import page_of
 def inbox(request):
     # Remember the old read time so this visit can still mark what was new.
     read_before = request.user.last_message_read_time
-    page = page_of(request, Message.objects.inbox_for(request.user))
-    page.object_list = list(page.object_list)
-    messages_mark_read(user=request.user)
+    # Keyset pages (?before=/?after=): no COUNT(*) and no OFFSET, each page one
+    # walk of messaging_inbox_idx.
+    page = cursor_page_of(request, Message.objects.inbox_for(request.user))
+    # On the newest page its first row tells whether anything is unread: no query for that.
+    messages_mark_read(user=request.user, newest_page=page.object_list if page.is_newest else None)
     return render(request, "messaging/inbox.html", {"page": page, "read_before": read_before, "tab": "messages"})
 
 

@@ -60,6 +60,11 @@ class CursorPage:
         return len(self.object_list)
 
     @property
+    def is_newest(self) -> bool:
+        """The top of the list: no cursor, or one that did not parse."""
+        return not self.newest_query
+
+    @property
     def has_next(self) -> bool:
         return bool(self.older_query)
 

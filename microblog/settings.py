@@ -168,10 +168,6 @@ else:
             "LOCATION": str(DATA_DIR / "cache"),
         }
     }
-# Rendered posts (posts.templatetags.post_list), in each process's memory: the key holds
-# everything a post shows, so processes need not share it, a hit costs no network round
-# trip, and its churn never evicts the shared cache's rate-limit counts (the file cache
-# keeps 300 entries).
 # Members' post and follow counts (posts.counts): shared by every process, since a
 # follow in one must show in all. Redis when there is one; otherwise files of their
 # own, so that their churn never evicts the default cache's rate-limit counts.
@@ -184,6 +180,10 @@ CACHES["counts"] = (
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 )
+# Rendered posts and messages (microblog.fragments), in each process's memory: the key
+# holds everything an item shows, so processes need not share it, a hit costs no network
+# round trip, and its churn never evicts the shared cache's rate-limit counts (the file
+# cache keeps 300 entries).
 CACHES["post_html"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "post-html",
@@ -500,7 +500,7 @@ MFA_ALLOW_UNVERIFIED_EMAIL = ACCOUNT_EMAIL_VERIFICATION == "none"
 POST_MAX_LENGTH = env.int("POST_MAX_LENGTH", default=280)
 # Rows per page in every timeline.
 POSTS_PER_PAGE = env.int("POSTS_PER_PAGE", default=25)
-# Seconds a post's rendered HTML is cached (posts.templatetags.post_list); 0 turns it off.
+# Seconds a post's or message's rendered HTML is cached (microblog.fragments); 0 turns it off.
 # It bounds how long the no-JavaScript "3 minutes ago" text may lag.
 POST_HTML_CACHE_SECONDS = env.int("POST_HTML_CACHE_SECONDS", default=60)
 # Seconds a member's post/follower/following counts stay cached (posts.counts); posting,

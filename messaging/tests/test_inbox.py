@@ -1,12 +1,14 @@
 import datetime
+import re
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from messaging.models import Notification
+from messaging.models import Message, Notification
 from messaging.services import message_send
 from messaging.tests.factories import MessageFactory
 
@@ -46,13 +48,53 @@ def test_opening_it_marks_everything_read_and_clears_the_badge(alice, bob, alice
     assert ">new<" in first and ">new<" not in second
 
 
-def test_it_is_paginated(alice, bob, alice_client, settings):
+def _messages_shown(response) -> list[int]:
+    return [message.pk for message in response.context["page"]]
+
+
+def _older_link(response) -> str:
+    found = re.search(r'<a class="page-link" href="([^"]*)" rel="next">', response.text)
+    return found[1].replace("&amp;", "&") if found else ""
+
+
+@pytest.fixture
+def five_messages(alice, bob):
+    """Five messages to alice, newest first; two share an instant, so only the id tells them apart."""
+    now = timezone.now()
+    created = [now - datetime.timedelta(minutes=m) for m in (1, 2, 3, 3, 4)]
+    messages = [MessageFactory(sender=bob, recipient=alice, created=when) for when in created]
+    return sorted(messages, key=lambda message: (message.created, message.pk), reverse=True)
+
+
+def test_older_links_walk_every_message_once(alice_client, five_messages, settings):
     settings.POSTS_PER_PAGE = 2
-    MessageFactory.create_batch(3, sender=bob, recipient=alice)
+    pages, query = [], ""
+    while query is not None:
+        response = alice_client.get(INBOX + query)
+        pages.append(_messages_shown(response))
+        query = _older_link(response) or None
 
-    html = alice_client.get(INBOX, {"page": "2"}).content.decode()
+    assert pages == [[m.pk for m in five_messages[i : i + 2]] for i in (0, 2, 4)]
+    assert "Page " not in response.text  # keyset pages have no numbers
 
-    assert "Page 2 of 2" in html and html.count('class="message ') == 1
+
+def test_an_old_page_number_link_shows_the_newest_page(alice_client, five_messages, settings):
+    settings.POSTS_PER_PAGE = 2
+
+    response = alice_client.get(INBOX, {"page": "2"})
+
+    assert _messages_shown(response) == [five_messages[0].pk, five_messages[1].pk]
+
+
+def test_no_page_counts_the_inbox(alice_client, five_messages, settings):
+    settings.POSTS_PER_PAGE = 2
+    with CaptureQueriesContext(connection) as captured:
+        older = alice_client.get(INBOX + _older_link(alice_client.get(INBOX)))
+
+    assert _messages_shown(older) == [five_messages[2].pk, five_messages[3].pk]
+    # Django's Paginator counted the whole inbox with SELECT COUNT(*) AS "__count" first.
+    assert [q["sql"] for q in captured if '"__count"' in q["sql"]] == []
+    assert [q["sql"] for q in captured if " OFFSET " in q["sql"]] == []
 
 
 def test_messages_from_deactivated_members_are_hidden(alice, bob, alice_client):
@@ -84,3 +126,29 @@ def test_queries_do_not_grow_with_messages(alice, alice_client, django_assert_nu
 
     with django_assert_num_queries(len(one.captured_queries)):
         alice_client.get(INBOX)
+
+
+def test_an_older_page_marks_everything_read_too(alice, bob, alice_client, five_messages, settings):
+    settings.POSTS_PER_PAGE = 2
+    older = _older_link(alice_client.get(INBOX))  # this visit read all five
+    # Only the newest page shows it; made without message_send, so no badge gives it away.
+    MessageFactory(sender=bob, recipient=alice, body="arrived meanwhile")
+
+    response = alice_client.get(INBOX + older)
+
+    assert "arrived meanwhile" not in response.text
+    alice.refresh_from_db()
+    assert not Message.objects.unread_for(alice).exists()
+    assert ">new<" not in alice_client.get(INBOX).text
+
+
+def test_the_newest_page_tells_unread_without_asking_the_database(alice, bob, alice_client):
+    MessageFactory(sender=bob, recipient=alice)
+    alice_client.get(INBOX)  # marks it read
+    message_send(sender=bob, recipient=alice, body="unread")
+
+    for _ in range(2):  # with something unread, then with nothing
+        with CaptureQueriesContext(connection) as captured:
+            alice_client.get(INBOX)
+        exists_checks = [q["sql"] for q in captured if q["sql"].startswith("SELECT 1 AS")]
+        assert [sql for sql in exists_checks if "messaging_message" in sql] == []

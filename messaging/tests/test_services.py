@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from messaging.models import Job, Message, Notification
 from messaging.services import (
@@ -76,9 +78,14 @@ def test_marking_read_with_nothing_new_writes_nothing(alice, bob, django_assert_
     messages_mark_read(user=alice)
     alice.refresh_from_db()
     read_at = alice.last_message_read_time
+    newest_page = list(Message.objects.inbox_for(alice))
 
-    with django_assert_num_queries(2):  # two reads: the badge and the unread messages
+    with django_assert_num_queries(2):  # two reads: the unread messages and the badge
         messages_mark_read(user=alice)
+    with django_assert_num_queries(1):  # the newest page shows there is nothing unread: only the badge
+        messages_mark_read(user=alice, newest_page=newest_page)
+    with django_assert_num_queries(1):
+        messages_mark_read(user=alice, newest_page=[])
 
     alice.refresh_from_db()
     assert alice.last_message_read_time == read_at
@@ -90,5 +97,42 @@ def test_a_badge_left_by_a_closed_senders_message_is_still_cleared(alice, bob):
     bob.save()  # the message no longer counts as unread, but the badge still says 1
 
     messages_mark_read(user=alice)
+
+    assert Notification.objects.get(user=alice).payload == {"count": 0}
+
+
+def test_marking_read_from_the_newest_page_needs_no_unread_query(alice, bob, charlie, django_assert_num_queries):
+    message_send(sender=bob, recipient=alice, body="old")
+    messages_mark_read(user=alice)
+    message_send(sender=charlie, recipient=alice, body="new")
+    alice.refresh_from_db()
+    newest_page = list(Message.objects.inbox_for(alice))
+
+    with CaptureQueriesContext(connection) as captured:
+        messages_mark_read(user=alice, newest_page=newest_page)
+
+    assert [q["sql"] for q in captured if q["sql"].startswith("SELECT 1 AS")] == []  # no exists() check
+    assert not Message.objects.unread_for(alice).exists()
+    assert Notification.objects.get(user=alice).payload == {"count": 0}
+
+
+def test_marking_read_from_an_older_page_still_finds_what_is_unread(alice, bob, charlie):
+    message_send(sender=bob, recipient=alice, body="old")
+    messages_mark_read(user=alice)
+    message_send(sender=charlie, recipient=alice, body="new")
+    alice.refresh_from_db()
+
+    messages_mark_read(user=alice)  # an older page: the caller cannot tell
+
+    assert not Message.objects.unread_for(alice).exists()
+    assert Notification.objects.get(user=alice).payload == {"count": 0}
+
+
+def test_a_badge_left_by_a_closed_sender_is_cleared_from_the_newest_page_too(alice, bob):
+    message_send(sender=bob, recipient=alice, body="hi")
+    bob.is_active = False
+    bob.save()  # the inbox no longer shows the message, but the badge still says 1
+
+    messages_mark_read(user=alice, newest_page=list(Message.objects.inbox_for(alice)))
 
     assert Notification.objects.get(user=alice).payload == {"count": 0}

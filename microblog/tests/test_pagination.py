@@ -90,3 +90,14 @@ def test_the_narrowing_hook_sees_the_cursor_direction_and_limit(messages):
         ((messages[1].created, messages[1].pk), True, 3),
         ((messages[4].created, messages[4].pk), False, 3),
     ]
+
+
+def test_only_the_top_of_the_list_is_the_newest_page(messages):
+    paginator = CursorPaginator(Message.objects.all(), per_page=2)
+    newest = paginator.page()
+    older = paginator.page(before=newest.older_query.partition("before=")[2])
+    back = paginator.page(after=older.newer_query.partition("after=")[2])  # fewer than a page newer: the top
+
+    assert (newest.is_newest, older.is_newest, back.is_newest) == (True, False, True)
+    assert paginator.page(before="garbage").is_newest
+    assert not paginator.page(before=cursor_encode(messages[-1].created, messages[-1].pk)).is_newest  # past the end
