@@ -20,7 +20,7 @@ from accounts.models import Follow
 from accounts.tests.factories import UserFactory
 from microblog.celery import app as celery_app
 
-TEST_CACHES = ("default", "post_html", "counts")
+TEST_CACHES = ("default", "fragments", "counts")
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +32,7 @@ def _fast_and_isolated(settings):
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "post_html": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "post-html"},
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
         "counts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counts"},
     }
     for alias in TEST_CACHES:

@@ -62,7 +62,7 @@ def reset_loaded_catalogs() -> None:
     trans_real._translations = {}
     trans_real._default = None
     # Rendered fragments (the layout's fixed parts, posts) hold the old words.
-    caches["post_html"].clear()
+    caches["fragments"].clear()
 
 
 def compile_catalogs(locale_dirs=None) -> list[Path]:

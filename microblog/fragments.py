@@ -1,5 +1,5 @@
 """Lists rendered one item at a time (a post, a message) from each process's
-memory: CACHES["post_html"], a LocMem cache, for POST_HTML_CACHE_SECONDS (0
+memory: CACHES["fragments"], a LocMem cache, for POST_HTML_CACHE_SECONDS (0
 turns it off). Rendering one item costs a few URL reversals, an avatar and a
 timestamp; on a page of 25 that is most of the request, and a hit costs nothing.
 
@@ -17,7 +17,7 @@ from django.template.loader import get_template
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-CACHE = "post_html"
+CACHE = "fragments"
 
 
 def fragment_key(kind: str, pk, *shown: str) -> str:

@@ -180,13 +180,14 @@ CACHES["counts"] = (
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 )
-# Rendered posts and messages (microblog.fragments), in each process's memory: the key
-# holds everything an item shows, so processes need not share it, a hit costs no network
-# round trip, and its churn never evicts the shared cache's rate-limit counts (the file
-# cache keeps 300 entries).
-CACHES["post_html"] = {
+# Rendered HTML fragments, in each process's memory: posts and messages (microblog.fragments)
+# and the layout's fixed parts ({% cache … using="fragments" %}). Each key holds everything
+# its fragment shows, so processes need not share them, a hit costs no network round trip,
+# and their churn never evicts the shared cache's rate-limit counts (the file cache keeps
+# 300 entries).
+CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "post-html",
+    "LOCATION": "fragments",
     "OPTIONS": {"MAX_ENTRIES": 5000},
 }
 
