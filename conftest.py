@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from haystack import connections
 
+from accounts.languages import compile_catalogs, reset_loaded_catalogs
 from accounts.models import Follow
 from accounts.tests.factories import UserFactory
 from microblog.celery import app as celery_app
@@ -43,6 +44,14 @@ def _fast_and_isolated(settings):
     yield
     for alias in TEST_CACHES:
         caches[alias].clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogs():
+    """The .mo files are build output (make setup): compile them once, before any
+    test renders a page in another language, so a fresh clone runs the suite too."""
+    compile_catalogs()
+    reset_loaded_catalogs()
 
 
 @pytest.fixture(scope="session")

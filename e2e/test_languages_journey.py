@@ -8,18 +8,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.languages import compile_catalogs, reset_loaded_catalogs
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from posts.tests.factories import PostFactory
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalogs():
-    # The .mo files are build output (make setup); compile them so this runs from a fresh clone too.
-    compile_catalogs()
-    reset_loaded_catalogs()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from accounts.languages import compile_catalogs, reset_loaded_catalogs
 from messaging.services import message_send
 from posts.tests.factories import PostFactory
 
@@ -110,13 +109,6 @@ def english_in(html: str, phrases) -> list[str]:
     parser.feed(html)
     text = "\n".join(parser.chunks)
     return [phrase for phrase in phrases if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalogs():
-    # The .mo files are build output (make setup); compile them so this runs from a fresh clone too.
-    compile_catalogs()
-    reset_loaded_catalogs()
 
 
 @pytest.fixture

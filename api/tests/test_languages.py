@@ -1,17 +1,7 @@
 """The API's human messages follow the client's Accept-Language; the "error"
 field stays the HTTP reason phrase, as the original API's clients expect."""
 
-import pytest
 from rest_framework.test import APIClient
-
-from accounts.languages import compile_catalogs, reset_loaded_catalogs
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalogs():
-    # The .mo files are build output (make setup); compile them so this runs from a fresh clone too.
-    compile_catalogs()
-    reset_loaded_catalogs()
 
 
 def test_an_unknown_path_is_explained_in_spanish(db):

@@ -4,7 +4,6 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from accounts.languages import compile_catalogs, reset_loaded_catalogs
 from posts.services import posts_export_start
 from posts.tests.factories import PostFactory
 
@@ -41,13 +40,6 @@ EXPECTED = {
         "The Microblog team",
     ],
 }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalogs():
-    # The .mo files are build output (make setup); compile them so this runs from a fresh clone too.
-    compile_catalogs()
-    reset_loaded_catalogs()
 
 
 @pytest.fixture(autouse=True)

@@ -7,15 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from werkzeug import Response
 
-from accounts.languages import compile_catalogs, reset_loaded_catalogs
 from posts.tests.factories import PostFactory
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalogs():
-    # The .mo files are build output (make setup); compile them so this runs from a fresh clone too.
-    compile_catalogs()
-    reset_loaded_catalogs()
 
 
 @pytest.fixture
