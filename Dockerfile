@@ -7,8 +7,10 @@ FROM node:22-bookworm-slim AS frontend
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --silent \
-    && mkdir -p vendor/bootstrap \
-    && cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js vendor/bootstrap/
+    && mkdir -p vendor/bootstrap vendor/bootstrap-icons vendor/htmx \
+    && cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js vendor/bootstrap/ \
+    && cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts vendor/bootstrap-icons/ \
+    && cp node_modules/htmx.org/dist/htmx.min.js vendor/htmx/
 
 FROM python:3.11-slim-bookworm
 
@@ -33,6 +35,13 @@ RUN pip install -r requirements.txt
 
 COPY --chown=microblog:microblog . .
 COPY --from=frontend --chown=microblog:microblog /src/vendor static/vendor
+# bootstrap-icons cut down to the icons the site uses, as `make static-vendor` does (fonttools
+# is needed for this step only).
+COPY --from=frontend /src/node_modules/bootstrap-icons/font /tmp/bootstrap-icons
+RUN pip install "fonttools[woff]==4.68.0" \
+    && python deploy/subset_icons.py /tmp/bootstrap-icons static/vendor/bootstrap-icons \
+    && pip uninstall --yes fonttools brotli zopfli \
+    && rm -rf /tmp/bootstrap-icons
 
 # Compiled catalogs and hashed, compressed static files are part of the image.
 # Settings need a key and hosts to load; these throwaway values exist only during the build.

@@ -2,24 +2,29 @@
 (a stranger), and logged-in clients for each."""
 
 import contextlib
+import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import caches
-from django.db import connection
+from django.db import OperationalError, connection
+from django.db import connections as django_db_connections
 from django.test import Client
+from django.utils import translation
 from haystack import connections
 
-from accounts.languages import compile_catalogs, reset_loaded_catalogs
 from accounts.models import Follow
 from accounts.tests.factories import UserFactory
+from core.i18n import compile_catalogs, reset_loaded_catalogs
 from microblog.celery import app as celery_app
+from microblog.settings import s3_media_storage
 
 TEST_CACHES = ("default", "fragments", "counts")
 
@@ -29,7 +34,7 @@ def _fast_and_isolated(settings):
     # A fast hasher and in-memory email and cache keep the suite quick and independent.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Mail still goes through the queue (EMAIL_BACKEND) and is delivered to the outbox.
-    settings.EMAIL_BACKEND = "messaging.mail.QueuedEmailBackend"
+    settings.EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -77,7 +82,7 @@ def search_index(tmp_path):
     no test reads or writes the one in DATA_DIR. Yields the backend."""
     original = connections.connections_info["default"]
     connections.connections_info["default"] = {
-        "ENGINE": "posts.search_backend.MicroblogWhooshEngine",
+        "ENGINE": "search.backend.MicroblogWhooshEngine",
         "PATH": str(tmp_path / "whoosh"),
         "SILENTLY_FAIL": False,
     }
@@ -156,6 +161,117 @@ def redis_server(tmp_path):
     server.stop()
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory):
+    """moto's S3 API in server mode, a process of its own on 127.0.0.1: boto3 talks
+    HTTP to it exactly as to a real bucket. Yields its endpoint URL. Skips (CI:
+    fails) when moto[server] is not installed (requirements-dev.txt)."""
+    try:
+        import moto.server  # noqa: F401
+    except ImportError:
+        pytest.skip("moto[server] is not installed (pip install -r requirements-dev.txt)")
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            break
+        if process.poll() is not None:
+            raise RuntimeError("moto's server exited at start (see its log)")
+        time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError(f"moto's server did not start on port {port}")
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+def s3_storage_settings(endpoint: str, bucket: str) -> dict:
+    """STORAGES["default"] as MEDIA_STORAGE=s3 builds it, for `endpoint`."""
+    return s3_media_storage(
+        bucket=bucket,
+        endpoint_url=endpoint,
+        region="us-east-1",
+        access_key="testing",
+        secret_key="testing",
+        custom_domain="",
+    )
+
+
+@pytest.fixture
+def s3_media(moto_server, settings):
+    """Media stored in a fresh bucket on moto's S3 server, through the production
+    backend (django-storages). Yields a boto3 client for the bucket and its name."""
+    import uuid
+
+    import boto3
+
+    bucket = f"media-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=moto_server,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    client.create_bucket(Bucket=bucket)
+    # deploy/README.md's policy: anyone may get an object by its name, nobody may list.
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
+        ],
+    }
+    client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage_settings(moto_server, bucket)}
+    settings.MEDIA_STORAGE = "s3"
+    yield client, bucket
+
+
+@pytest.fixture
+def s3_down(settings):
+    """Media "stored" in a bucket whose endpoint refuses connections (nothing listens there)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage_settings(f"http://127.0.0.1:{_free_port()}", "gone"),
+    }
+    settings.MEDIA_STORAGE = "s3"
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    # The test client's requests activate their member's language in this thread and leave
+    # it active: after a French request, a service called directly would answer in French.
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_query_log():
+    # Query counts (CaptureQueriesContext, django_assert_num_queries) are differences of the
+    # log's length, which stops growing at 9,000 entries: a log an earlier test filled would
+    # count every page as 0 queries, and "one row costs what thirty do" would pass unread.
+    for database in django_db_connections.all(initialized_only=True):
+        database.queries_log.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    # Each test's uploads in its own folder: nothing left in DATA_DIR, and "no orphan file" is checkable.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def wait_for():
     """Poll `condition()` every 0.1 s until it returns something truthy (which is
@@ -164,8 +280,14 @@ def wait_for():
     def poll(condition, timeout=30):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if value := condition():
-                return value
+            try:
+                if value := condition():
+                    return value
+            except OperationalError as error:
+                # SQLite's shared-cache test database refuses a read while the worker thread
+                # writes ("database table is locked"; no busy timeout applies): look again.
+                if "locked" not in str(error):
+                    raise
             time.sleep(0.1)
         return None
 
@@ -180,7 +302,9 @@ def alice(db):
 @pytest.fixture
 def bob(db, alice):
     bob = UserFactory(username="bob", email="bob@example.com")
-    Follow.objects.create(follower=bob, followed=alice)
+    # Set up, not done by bob: bulk_create sends no post_save, so alice starts with no
+    # follow notice (messaging.signals) and each test counts only the notices it makes.
+    Follow.objects.bulk_create([Follow(follower=bob, followed=alice)])
     return bob
 
 
@@ -199,6 +323,15 @@ def _client_for(user):
 def client_for():
     """A logged-in test client for any member: client_for(moderator)."""
     return _client_for
+
+
+@pytest.fixture
+def members_only(db):
+    """The admins switched the site to members-only (core.site)."""
+    from core.models import SiteSettings
+    from core.site import site_settings_save
+
+    return site_settings_save(row=SiteSettings(public=False))
 
 
 @pytest.fixture

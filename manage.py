@@ -16,7 +16,7 @@ def main():
         sys.exit(f"Configuration error: {error}")
     except OperationalError:
         # An unreachable database gets one line too; any other database error keeps its traceback.
-        from microblog.health import database_unreachable
+        from core.health import database_unreachable
 
         problem = database_unreachable()
         if problem:

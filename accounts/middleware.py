@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from accounts.languages import reload_catalogs_if_changed, supported_language
+from core.i18n import supported_language
 
 
 class LastSeenMiddleware:
@@ -20,18 +20,6 @@ class LastSeenMiddleware:
             # cache.add only succeeds when the key is absent: one write per interval.
             if cache.add(f"last-seen:{user.pk}", 1, timeout=settings.LAST_SEEN_INTERVAL):
                 user.touch_last_seen()
-        return self.get_response(request)
-
-
-class CatalogReloadMiddleware:
-    """Picks up catalogs a translator saved in Rosetta, whichever worker served
-    the save (see accounts.languages). One cache read per request."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        reload_catalogs_if_changed()
         return self.get_response(request)
 
 

@@ -5,5 +5,6 @@ class ApiConfig(AppConfig):
     name = "api"
 
     def ready(self):
-        # Registers the token authentication with drf-spectacular's schema generator.
-        from api import schema  # noqa: F401
+        # The token authentication for drf-spectacular's schema generator; allauth's
+        # events that revoke tokens.
+        from api import schema, signals  # noqa: F401

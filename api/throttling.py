@@ -50,6 +50,31 @@ class TokenUsernameRateThrottle(TokenRateThrottle):
         return self.cache_format % {"scope": "token-user", "ident": ident}
 
 
+class BadTokenThrottle(SettingsRateMixin, throttling.SimpleRateThrottle):
+    """Limits failed bearer tokens per client address, so tokens cannot be guessed at
+    full speed: authentication fails before DRF's throttles run, so an invalid token
+    was never counted. Only failures count (`failure_record`); once over the limit the
+    address is refused before any token is checked, the right one included."""
+
+    scope = "bad_token"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def refuses(self, request) -> bool:
+        """Whether the address is over its allowance; counts nothing."""
+        if self.rate is None:
+            return False
+        self.key = self.get_cache_key(request, None)
+        self.now = self.timer()
+        self.history = [hit for hit in self.cache.get(self.key, []) if hit > self.now - self.duration]
+        return len(self.history) >= self.num_requests
+
+    def failure_record(self, request) -> None:
+        if self.rate is not None and not self.refuses(request):
+            self.throttle_success()  # DRF's name for "count this hit"
+
+
 def basic_auth_username(request) -> str:
     """The username in an HTTP Basic header, without checking the password."""
     header = request.META.get("HTTP_AUTHORIZATION", "").split()

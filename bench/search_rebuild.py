@@ -48,12 +48,21 @@ def main():
     from django.conf import settings
     from django.core.management import call_command
 
-    from posts.search import post_search
+    from search.services import post_search
 
     call_command("migrate", verbosity=0)
     if not options.reuse:
         started = time.perf_counter()
-        call_command("seed", users=options.users, posts=options.posts, follows=0, seed=1, force=True, verbosity=0)
+        call_command(
+            "seed",
+            users=options.users,
+            posts=options.posts,
+            follows=0,
+            seed=1,
+            force=True,
+            skip_index=True,
+            verbosity=0,
+        )
         print(f"seeded {options.posts:,} posts in {time.perf_counter() - started:.1f} s")
 
     database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
@@ -70,7 +79,7 @@ def main():
         results = post_search(query=query)
         started = time.perf_counter()
         total = results.count()
-        first_page = results[0 : settings.POSTS_PER_PAGE]
+        first_page = results[0 : settings.PAGE_SIZE]
         print(f"search {query!r}: {total:,} hits, first page in {(time.perf_counter() - started) * 1000:.0f} ms")
         assert total == 0 or first_page
 

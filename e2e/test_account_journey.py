@@ -15,7 +15,7 @@ def log_in(page, site, login, password):
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("Username or email").fill(login)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_member_edits_their_profile(site, page, shot):
@@ -44,17 +44,17 @@ def test_a_member_changes_then_resets_their_password(site, page, shot):
     log_in(page, site, "alice@example.com", DEFAULT_PASSWORD)
 
     page.goto(f"{site}/accounts/password/change/")
-    page.get_by_label("Current Password").fill(DEFAULT_PASSWORD)
+    page.get_by_label("Current password").fill(DEFAULT_PASSWORD)
     page.locator("#id_password1").fill("brand-New-passw0rd")
     page.locator("#id_password2").fill("brand-New-passw0rd")
-    page.get_by_role("button", name="Change Password").click()
+    page.get_by_role("button", name="Change password").click()
     expect(page.get_by_role("alert")).to_contain_text("Password successfully changed.")
     page.get_by_role("button", name="Log out").click()
 
     page.get_by_role("link", name="Forgot your password?").click()
     page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_role("button", name="Reset My Password").click()
-    expect(page.get_by_role("heading", name="Password Reset")).to_be_visible()
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
     shot("password-reset-sent")
 
     link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", mail.outbox[-1].body).group(0)
@@ -62,7 +62,7 @@ def test_a_member_changes_then_resets_their_password(site, page, shot):
     page.locator("#id_password1").fill("third-Passw0rd-here")
     page.locator("#id_password2").fill("third-Passw0rd-here")
     shot("password-reset-form")
-    page.get_by_role("button", name="Change Password").click()
+    page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("Your password is now changed.")).to_be_visible()
 
     log_in(page, site, "alice", "third-Passw0rd-here")

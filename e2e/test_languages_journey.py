@@ -36,10 +36,18 @@ def test_a_visitor_switches_to_spanish_and_reads_times_in_spanish(site, page, sh
     PostFactory(author=bob, body="Una publicación antigua", language="es", created=noon)
 
     page.goto(f"{site}/accounts/login/")
-    expect(page.get_by_role("button", name="Sign In")).to_be_visible()
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
     page.get_by_label("Language").select_option("es")
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    expect(page.get_by_role("link", name="Registrarse")).to_be_visible()
+    # A short confirmation, in the language just chosen, in the page's notices.
+    expect(page.locator("#notices .alert")).to_have_text("El sitio ya está en español.")
+    expect(page.get_by_role("link", name="Registrarse").first).to_be_visible()
+    # On a phone the top bar's longer Spanish Log in / Sign up stay on one line, inside the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    signup = page.locator(".app-topbar").get_by_role("link", name="Registrarse")
+    box = signup.bounding_box()
+    assert box["x"] + box["width"] <= 390 and box["height"] < 40, box
+    page.set_viewport_size({"width": 1280, "height": 720})
     shot("languages-login-in-spanish")
 
     # The cookie set by the switcher carries over once logged in (bob saved no language).
@@ -72,7 +80,7 @@ def test_a_member_translates_a_post_through_the_service(site, page, shot, settin
     PostFactory(author=hans, body="Hola, ¿qué tal?", language="es")
 
     log_in(page, site, "bob")
-    page.get_by_role("link", name="Explorar").click()
+    page.get_by_role("navigation", name="Navegación principal").get_by_role("link", name="Explorar").click()
     posts = page.locator("article.post")
     # No link under the post already in Spanish.
     expect(posts.filter(has_text="Hola, ¿qué tal?").get_by_role("button", name="Traducir")).to_have_count(0)

@@ -19,7 +19,7 @@ def _log_in(tab, site, username):
     tab.goto(f"{site}/accounts/login/")
     tab.get_by_label("Username or email").fill(username)
     tab.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    tab.get_by_role("button", name="Sign In").click()
+    tab.get_by_role("button", name="Log in").click()
     expect(tab.get_by_role("heading", name=f"Hi, {username}!")).to_be_visible()
 
 

@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from playwright.sync_api import expect
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
-from microblog.tests.test_security_two_factor import totp
+from tests.security.test_security_two_factor import totp
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +17,7 @@ def log_in(page, site):
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("Username or email").fill("alice")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_member_turns_on_two_factor_login(site, page, shot):
@@ -51,11 +51,11 @@ def test_a_member_turns_on_two_factor_login(site, page, shot):
     while totp(secret) == used:
         time.sleep(1)
     page.get_by_label("Code").fill(totp(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Hi, alice!")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
 
     log_in(page, site)
     page.get_by_label("Code").fill(codes[0])
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Hi, alice!")).to_be_visible()

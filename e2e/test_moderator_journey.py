@@ -25,7 +25,7 @@ def test_a_moderator_removes_a_post_and_deactivates_its_author(site, page, shot)
     page.goto(f"{site}/admin/")
     page.get_by_label("Username or email").fill("mod")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.locator("#posts-post")).to_be_visible()
     shot("admin-index-moderator")
 
@@ -54,6 +54,6 @@ def test_a_member_who_is_not_staff_cannot_use_the_admin(site, page):
     page.goto(f"{site}/admin/")
     page.get_by_label("Username or email").fill("alice")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     # Logged in, but the admin refuses her.
     expect(page.get_by_role("heading", name="Forbidden")).to_be_visible()

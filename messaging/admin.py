@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from messaging.models import Job, Message, Notification, OutboxTask
+from messaging.models import Job, Message, Notice, Notification, PushSubscription
 
 
 # Private messages and notifications: superusers only (no group is granted these permissions).
@@ -33,9 +33,21 @@ class JobAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-# Tasks waiting for the broker to come back (superusers only): how long, how many tries.
-@admin.register(OutboxTask)
-class OutboxTaskAdmin(admin.ModelAdmin):
-    list_display = ["task", "task_id", "created", "attempts"]
-    list_filter = ["task"]
-    readonly_fields = ["task", "args", "kwargs", "task_id", "created", "attempts"]
+# Notices (superusers only, like messages): what a member was told, and by whom.
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "actor", "created", "read"]
+    list_select_related = ["recipient", "actor"]
+    list_filter = ["kind", "read"]
+    search_fields = ["recipient__username", "actor__username"]
+    raw_id_fields = ["recipient", "actor"]
+
+
+# Members' push devices (superusers only): to help with notifications that never arrive.
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "created", "last_used"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "name"]
+    readonly_fields = ["endpoint", "p256dh", "auth", "created", "last_used"]
+    raw_id_fields = ["user"]

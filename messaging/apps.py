@@ -7,4 +7,9 @@ class MessagingConfig(AppConfig):
     def ready(self):
         # Register the tasks with Celery before anything finalizes the app (an
         # embedded test worker does so before autodiscovery would import them).
-        from messaging import tasks  # noqa: F401
+        # /healthz reports the live updates' event log (and, in the stream service, its hub).
+        from core.health import CHECKS
+        from messaging import signals, tasks  # noqa: F401
+        from messaging.stream import check_stream
+
+        CHECKS["stream"] = check_stream

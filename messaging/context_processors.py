@@ -26,6 +26,12 @@ class NavbarNotifications:
         return row.payload.get("count", 0) if row else 0
 
     @property
+    def unread_notice_count(self) -> int:
+        """The notifications page's unread entries (the bell's badge)."""
+        row = self._rows.get(Notification.UNREAD_NOTICE_COUNT)
+        return row.payload.get("count", 0) if row else 0
+
+    @property
     def job(self) -> dict | None:
         """A running job, or one that ended in the last few minutes (so a job
         that finished before the page loaded still shows its outcome)."""

@@ -2,6 +2,8 @@
 the environment, with embedded defaults so a fresh clone runs with no server.
 See .env.example for the full list."""
 
+import re
+import warnings
 from pathlib import Path
 
 import environ
@@ -32,13 +34,24 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use true or false.")
 
 
+def env_int_renamed(name: str, old_name: str, default: int) -> int:
+    """An integer setting that was called `old_name` before: the old name is still
+    read, with a warning, for one release, unless the new one is set."""
+    if env.str(name, default=None) is None and env.str(old_name, default=None) is not None:
+        warnings.warn(
+            f"{old_name} is deprecated and will stop working; rename it to {name}.", FutureWarning, stacklevel=1
+        )
+        return env.int(old_name)
+    return env.int(name, default=default)
+
+
 # Off unless set: production never runs with debug pages by accident.
 DEBUG = env_bool("DEBUG", False)
 
-# Runtime data (SQLite database, file cache, uploads) lives outside the code.
-# An empty value (as in .env.example) means the default, like an unset one.
+# Runtime data (SQLite database, file cache, uploads) lives outside the code; core's
+# AppConfig creates the folder at start-up. An empty value (as in .env.example) means
+# the default, like an unset one.
 DATA_DIR = Path(env.str("DATA_DIR", default="") or BASE_DIR / "var")
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 # Required in production; a throwaway key only while DEBUG is on.
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -51,6 +64,20 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set. List this site's host names, comma separated.")
+
+# The site's public address, e.g. https://microblog.example.com: every link in an email
+# (password reset, confirmation, export) starts with it, never with the Host a request sent.
+# Default: http://localhost:8000 with DEBUG on, else https:// + the first ALLOWED_HOSTS name.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+if not SITE_URL:
+    if DEBUG:
+        SITE_URL = "http://localhost:8000"
+    elif ALLOWED_HOSTS[0].startswith((".", "*")):
+        raise ImproperlyConfigured("SITE_URL is not set (e.g. https://microblog.example.com): links in mail need it.")
+    else:
+        SITE_URL = f"https://{ALLOWED_HOSTS[0]}"
+if not re.fullmatch(r"https?://[^/\s]+", SITE_URL):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r}: use scheme and host only, e.g. https://microblog.example.com")
 
 # Origins trusted for CSRF on HTTPS behind a proxy, e.g. https://microblog.example.com
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -69,26 +96,33 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
+    # The OAuth 2 server behind the Mastodon client API (api/mastodon/).
+    "oauth2_provider",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "haystack",
     "rosetta",
     "csp",
+    "django_htmx",
+    "core",
     "accounts",
     "messaging",
     "posts",
+    "search",
     "api",
 ]
 
 MIDDLEWARE = [
+    # The security headers on every response, even an error raised below (a bad Host is refused in SecurityMiddleware).
+    "core.security.SecurityHeadersMiddleware",
     # /healthz answers before everything else (no host check, no HTTPS redirect, no cache reads).
-    "microblog.health.HealthCheckMiddleware",
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from gunicorn itself, compressed and with far-future caching for hashed names.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "accounts.middleware.CatalogReloadMiddleware",
+    "core.i18n.CatalogReloadMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,9 +130,28 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # request.htmx: whether a request came from htmx (a partial answer) or a plain form.
+    "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.MemberLanguageMiddleware",
     "accounts.middleware.LastSeenMiddleware",
 ]
+
+# What the stream service runs for /stream/ (messaging.stream.StreamHandler): who is
+# asking and in which language, nothing the pages' middleware adds to HTML.
+STREAM_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+
+# How a stream's bearer token (an API client's: `Authorization: Bearer …` or
+# ?access_token=) becomes a member: each function takes the token, returns a member or None.
+STREAM_TOKEN_AUTHENTICATORS = ["api.stream_auth.api_token_user", "api.stream_auth.oauth_token_user"]
+# Paths the stream service serves with its lean handler besides /stream/ (the Mastodon
+# streaming API); nginx routes them there too.
+STREAM_EXTRA_PATH_PREFIXES = ["/api/v1/streaming"]
 
 ROOT_URLCONF = "microblog.urls"
 
@@ -150,8 +203,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # django-redis that keeps pages up while Redis is down or hung (see microblog/cache.py).
-            "BACKEND": "microblog.cache.RedisCache",
+            # django-redis that keeps pages up while Redis is down or hung (see core/cache.py).
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 # Redis answers in milliseconds: a hung one costs a request a second at most,
@@ -180,7 +233,7 @@ CACHES["counts"] = (
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 )
-# Rendered HTML fragments, in each process's memory: posts and messages (microblog.fragments)
+# Rendered HTML fragments, in each process's memory: posts and messages (core.cache)
 # and the layout's fixed parts ({% cache … using="fragments" %}). Each key holds everything
 # its fragment shows, so processes need not share them, a hit costs no network round trip,
 # and their churn never evicts the shared cache's rate-limit counts (the file cache keeps
@@ -213,9 +266,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 10 if CELERY_VISIBILITY_TIMEOUT >= 600 else 1,
 }
 if CELERY_BROKER_URL == "filesystem://":
+    # Folders that core's AppConfig creates at start-up.
     _queue_dir = DATA_DIR / "queue"
-    for _folder in ("messages", "control"):
-        (_queue_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_queue_dir / "messages"),
         "data_folder_out": str(_queue_dir / "messages"),
@@ -233,10 +285,17 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-# Tasks the broker refused while it was down wait in messaging.OutboxTask; beat
+# Tasks the broker refused while it was down wait in core.OutboxTask; beat
 # (`celery beat`, or `worker -B` on one machine) sends them again once it answers.
+# Beat also fails the jobs whose task was lost (messaging.services.jobs_fail_stale) and
+# forgets the one-time form and API keys after a day (core.idempotency).
 CELERY_BEAT_SCHEDULE = {
-    "outbox-flush": {"task": "messaging.tasks.outbox_flush", "schedule": env.float("OUTBOX_FLUSH_SECONDS", default=30)}
+    "outbox-flush": {"task": "core.tasks.outbox_flush", "schedule": env.float("OUTBOX_FLUSH_SECONDS", default=30)},
+    "jobs-fail-stale": {"task": "messaging.tasks.jobs_fail_stale", "schedule": 60.0},
+    "jobs-expire": {"task": "messaging.tasks.jobs_expire", "schedule": 3600.0},
+    "idempotency-keys-purge": {"task": "core.tasks.idempotency_keys_purge", "schedule": 3600.0},
+    # Uploads never attached to a post (an app that uploaded and never posted), after a day.
+    "media-sweep": {"task": "posts.tasks.media_sweep", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Unit tests flip this on; a real worker runs tasks otherwise.
@@ -263,7 +322,7 @@ if ELASTICSEARCH_URL:
 else:
     HAYSTACK_CONNECTIONS = {
         "default": {
-            "ENGINE": "posts.search_backend.MicroblogWhooshEngine",
+            "ENGINE": "search.backend.MicroblogWhooshEngine",
             "PATH": str(DATA_DIR / "whoosh"),
             "BATCH_SIZE": SEARCH_BATCH_SIZE,
             "SILENTLY_FAIL": False,
@@ -272,19 +331,23 @@ else:
 # Searches never filter by model: each kind of document has fields of its own
 # (posts `text`, members `people`), and a model filter is slow on Whoosh.
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
-# Index changes go through a Celery task queued after commit (posts/signals.py).
-HAYSTACK_SIGNAL_PROCESSOR = "posts.signals.QueuedSignalProcessor"
+# The Mastodon API's status search (/api/v2/search) asks the search app through this
+# name: api and search are siblings that never import each other (.importlinter).
+MASTODON_STATUS_SEARCH = "search.services.post_ids_matching"
+# Index changes go through a Celery task queued after commit (search/signals.py).
+HAYSTACK_SIGNAL_PROCESSOR = "search.signals.QueuedSignalProcessor"
 
 AUTH_USER_MODEL = "accounts.User"
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend alone (it extends ModelBackend: permissions, the admin), checking each
+# account once per attempt: ModelBackend beside it, and the address tried twice, hashed
+# more for known addresses than for unknown ones, which timing revealed.
+AUTHENTICATION_BACKENDS = ["accounts.backends.AuthenticationBackend"]
 
-# Argon2 first: new passwords are hashed with it, older hashes still verify.
+# Argon2 first: new passwords are hashed with it (OWASP's parameters, accounts/hashers.py),
+# older hashes still verify.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -301,6 +364,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
+# The site's name in allauth's email subjects ("[Microblog] Password reset"), not the host and port.
+SITE_NAME = env.str("SITE_NAME", default="Microblog")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # "mandatory", "optional" or "none": whether a new address must be confirmed.
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional").lower()
 if ACCOUNT_EMAIL_VERIFICATION not in ("mandatory", "optional", "none"):
@@ -312,7 +378,19 @@ if ACCOUNT_EMAIL_VERIFICATION not in ("mandatory", "optional", "none"):
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_USERNAME_MIN_LENGTH = 3
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+# Who may sign up (accounts.signup): open (anyone), approval (moderators approve each new
+# account in the admin), invite (only with a member's invite link) or closed.
+SIGNUP_MODE = env.str("SIGNUP_MODE", default="open").strip().lower()
+if SIGNUP_MODE not in ("open", "approval", "invite", "closed"):
+    raise ImproperlyConfigured(f"SIGNUP_MODE={SIGNUP_MODE!r}: use open, approval, invite or closed.")
+# Usernames nobody may take, besides the built-in ones (admin, root, support, …), comma-separated.
+FORBIDDEN_USERNAMES = env.list("FORBIDDEN_USERNAMES", default=[])
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+}
 ACCOUNT_USERNAME_VALIDATORS = "accounts.validators.username_validators"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "posts:home"
@@ -335,8 +413,62 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 # Hashed, compressed names (collectstatic required) unless DEBUG is on at start-up; development and
 # the test run (`make` sets DEBUG=true) use the plain storage so that no collectstatic is needed.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+# Uploaded media (post images, avatars, headers). MEDIA_STORAGE picks where they live:
+# "filesystem" (the default) under MEDIA_ROOT, served by the app with DEBUG on and by
+# nginx in production (deploy/README.md), or "s3": an S3-compatible bucket through
+# django-storages, configured by the MEDIA_S3_* variables below. Files get random names.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="") or DATA_DIR / "media")
+# Where pages link media: a path on this site, or the bucket's public address for S3.
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+# The app serves MEDIA_ROOT itself (development, tests); in production nginx does, and this stays off.
+MEDIA_SERVE = env_bool("MEDIA_SERVE", DEBUG)
+
+
+def s3_media_storage(*, bucket, endpoint_url, region, access_key, secret_key, custom_domain) -> dict:
+    """STORAGES["default"] for an S3-compatible bucket (django-storages' S3Storage); the
+    tests build moto's the same way."""
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # None for AWS itself; the address of MinIO, Garage, R2, Scaleway… otherwise.
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            # A CDN or public host name that serves the bucket; None: the endpoint's URL.
+            "custom_domain": custom_domain or None,
+            # Objects are public by their unguessable names (the bucket policy allows GetObject,
+            # never ListBucket): plain URLs that browsers and caches can keep.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            # A bucket that is down fails an upload within seconds, with a message, not a hung request.
+            "client_config": Config(
+                connect_timeout=3, read_timeout=20, retries={"max_attempts": 2, "mode": "standard"}
+            ),
+        },
+    }
+
+
+if MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _media_storage = s3_media_storage(
+        bucket=env.str("MEDIA_S3_BUCKET"),
+        endpoint_url=env.str("MEDIA_S3_ENDPOINT_URL", default=""),
+        region=env.str("MEDIA_S3_REGION", default=""),
+        access_key=env.str("MEDIA_S3_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("MEDIA_S3_SECRET_ACCESS_KEY", default=""),
+        custom_domain=env.str("MEDIA_S3_CUSTOM_DOMAIN", default=""),
+    )
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE={MEDIA_STORAGE!r}: use filesystem or s3.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_MANIFEST
@@ -369,14 +501,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): scripts and styles only from this site, no inline code.
-# Images also from Gravatar (avatars) and data: URIs (Bootstrap's icons in CSS).
+# Images also from Gravatar (avatars), data: URIs (Bootstrap's icons in CSS) and blob: (the
+# composer's previews of chosen images).
 # /api/docs/ adds 'unsafe-inline' for styles only (drf-spectacular's page has a <style> block).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "https://www.gravatar.com"],
+        "img-src": ["'self'", "data:", "blob:", "https://www.gravatar.com"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -385,6 +518,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Media served from another origin (a bucket, a CDN) is an image source too.
+if MEDIA_STORAGE == "s3":
+    _media_options = STORAGES["default"]["OPTIONS"]
+    _media_origin = (
+        f"https://{_media_options['custom_domain']}"
+        if _media_options["custom_domain"]
+        else "/".join((_media_options["endpoint_url"] or "https://s3.amazonaws.com").split("/")[:3])
+    )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -393,10 +535,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Outgoing mail: console by default, EMAIL_URL=smtp+tls://user:pass@host:587 in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+EMAIL_HOST = EMAIL_CONFIG["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = EMAIL_CONFIG["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = EMAIL_CONFIG["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = EMAIL_CONFIG["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
+EMAIL_FILE_PATH = EMAIL_CONFIG["EMAIL_FILE_PATH"] or None
 # Pages queue their mail; a Celery task sends it through the EMAIL_URL backend with retries.
 EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
-EMAIL_BACKEND = "messaging.mail.QueuedEmailBackend"
+EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
 # Sender of the site's emails and of error reports.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Microblog <noreply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
@@ -406,6 +554,8 @@ ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
 # REST API (api/).
 # Seconds an API token lives; POST /api/tokens replaces it when less than a minute remains.
 API_TOKEN_LIFETIME = env.int("API_TOKEN_LIFETIME", default=3600)
+# How many reports one member may send in an hour (posts.moderation.report_create).
+REPORTS_PER_HOUR = env.int("REPORTS_PER_HOUR", default=20)
 # Django REST framework: bearer tokens for clients, sessions (CSRF enforced) for the browsable API, JSON errors.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -417,12 +567,14 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonRateThrottle", "api.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
         "token": env.str("API_THROTTLE_TOKEN", default="5/minute"),
+        # Wrong bearer tokens per client address (api.throttling.BadTokenThrottle).
+        "bad_token": env.str("API_THROTTLE_BAD_TOKEN", default="30/minute"),
     },
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -435,8 +587,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api",
     "COMPONENT_SPLIT_REQUEST": True,
-    "PREPROCESSING_HOOKS": ["api.schema.drop_trailing_slash_twins"],
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_default_error"],
+    "PREPROCESSING_HOOKS": ["api.mastodon.schema.name_mastodon_paths", "api.schema.drop_trailing_slash_twins"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.mastodon.schema.add_mastodon_components",
+        "api.schema.add_default_error",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
@@ -484,8 +640,12 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": f"{3 * LOGIN_FAILURES_LIMIT}/{LOGIN_LOCKOUT_MINUTES}m/ip,"
     f"{LOGIN_FAILURES_LIMIT}/{LOGIN_LOCKOUT_MINUTES}m/key",
 }
-# Counts failed logins per account, whether tried by username or email address.
+# Counts failed logins per account, whether tried by username or email address; limits and
+# addresses the mails anyone can trigger (ACCOUNT_MAIL_INTERVAL, SITE_URL).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Seconds during which an address gets at most one of each mail a stranger can trigger
+# (already have an account, password reset, confirmation); 0 turns the limit off.
+ACCOUNT_MAIL_INTERVAL = env.int("ACCOUNT_MAIL_INTERVAL", default=180)
 # Password reset answers the same for unknown addresses (and mails them "no account here").
 ACCOUNT_PREVENT_ENUMERATION = True
 # Optional two-factor login (allauth.mfa, /accounts/2fa/): an authenticator app (TOTP) plus
@@ -498,30 +658,150 @@ MFA_ALLOW_UNVERIFIED_EMAIL = ACCOUNT_EMAIL_VERIFICATION == "none"
 
 # Microblog itself.
 # The longest post (and private message) a member may write, in characters.
+# django-oauth-toolkit, as Mastodon's OAuth server behaves (api/mastodon/oauth.py): its
+# scopes; tokens that last until revoked (toot keeps no refresh token); PKCE honoured
+# when sent but not required (Mastodon.py and toot send none); codes live a minute;
+# apps' own URL schemes (tusky://…) are allowed redirects, the out-of-band one is ours.
+OAUTH2_PROVIDER = {
+    "SCOPES": {scope: scope for scope in ("read", "write", "follow", "push", "profile")},
+    "DEFAULT_SCOPES": ["read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 100 * 365 * 86400,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "PKCE_REQUIRED": False,
+    "ROTATE_REFRESH_TOKEN": False,
+    "OAUTH2_VALIDATOR_CLASS": "api.mastodon.oauth.MastodonValidator",
+    "SCOPES_BACKEND_CLASS": "api.mastodon.scopes.MastodonScopes",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https", "urn"],
+    "ALLOWED_SCHEMES": ["http", "https"],
+    "ERROR_RESPONSE_WITH_SCOPES": True,
+    # RFC 9700 (the OAuth security BCP), as far as Mastodon's apps allow: no implicit or
+    # password grant, S256 PKCE only, tokens in the Authorization header only, `iss` in
+    # the redirect, refresh tokens used once, tokens stored hashed.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+}
+# Mastodon's apps need the two departures from RFC 9700 left: PKCE optional (Mastodon.py
+# and toot send none) and http redirect URIs (apps listening on http://localhost).
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008", "oauth2_provider.W010"]
+
 POST_MAX_LENGTH = env.int("POST_MAX_LENGTH", default=280)
-# Rows per page in every timeline.
-POSTS_PER_PAGE = env.int("POSTS_PER_PAGE", default=25)
-# Seconds a post's or message's rendered HTML is cached (microblog.fragments); 0 turns it off.
-# It bounds how long the no-JavaScript "3 minutes ago" text may lag.
-POST_HTML_CACHE_SECONDS = env.int("POST_HTML_CACHE_SECONDS", default=60)
+# Rows per page in every list (timelines, inbox, search); was POSTS_PER_PAGE.
+PAGE_SIZE = env_int_renamed("PAGE_SIZE", "POSTS_PER_PAGE", default=25)
+# Seconds a rendered fragment (a post, a message, the layout's fixed parts) is cached
+# (core.cache); 0 turns it off. It bounds how long the no-JavaScript "3 minutes ago"
+# text may lag. Was POST_HTML_CACHE_SECONDS.
+FRAGMENT_CACHE_SECONDS = env_int_renamed("FRAGMENT_CACHE_SECONDS", "POST_HTML_CACHE_SECONDS", default=60)
 # Seconds a member's post/follower/following counts stay cached (posts.counts); posting,
 # following and (de)activation drop them at once, so this only bounds what slips past
 # those (a raw UPDATE or bulk insert). 0 counts on every request.
 MEMBER_COUNTS_CACHE_SECONDS = env.int("MEMBER_COUNTS_CACHE_SECONDS", default=600)
+# Rows deleted per step when an account is deleted (accounts.deletion): each step is one
+# short transaction, so a member with 100,000 posts never holds locks for long.
+ACCOUNT_DELETION_BATCH = env.int("ACCOUNT_DELETION_BATCH", default=500)
+# Seconds the site's settings and pages (core.site: name, description, rules, public or
+# members-only) stay cached; saving them in the admin refreshes them at once.
+SITE_CACHE_SECONDS = env.int("SITE_CACHE_SECONDS", default=600)
+# Seconds the front door's member and post counts stay cached (they are counted at most this often).
+FRONT_DOOR_COUNTS_SECONDS = env.int("FRONT_DOOR_COUNTS_SECONDS", default=300)
+# How many of the newest public posts the front door shows logged-out visitors.
+FRONT_DOOR_POSTS = env.int("FRONT_DOOR_POSTS", default=10)
+# Seconds the trending tags (posts.tags) stay cached: they are counted at most this often.
+TRENDS_CACHE_SECONDS = env.int("TRENDS_CACHE_SECONDS", default=300)
+# Seconds the who-to-follow candidates (accounts.suggestions) stay cached: counted at most this often.
+SUGGESTIONS_CACHE_SECONDS = env.int("SUGGESTIONS_CACHE_SECONDS", default=600)
 # Seconds between two writes of a member's "last seen" time.
 LAST_SEEN_INTERVAL = env.int("LAST_SEEN_INTERVAL", default=60)
 # Seconds between two polls of the navbar's notifications (unread badge, job progress).
 NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=10)
+# Live updates (messaging.stream): where pages open the Server-Sent Events stream. A path
+# when a proxy routes it to the stream service on the site's own origin (nginx: /stream/);
+# an absolute URL when it listens elsewhere, or ":<port>/stream/" for the page's own host
+# on another port (`make run`, which starts the stream service on PORT + 100).
+# Empty: no stream, pages poll every NOTIFICATIONS_POLL_SECONDS as before.
+STREAM_URL = env.str("STREAM_URL", default="/stream/")
+# Page origins that may open the stream from another origin (with the session cookie).
+STREAM_ALLOWED_ORIGINS = env.list("STREAM_ALLOWED_ORIGINS", default=[])
+# Events kept for a reconnect's Last-Event-ID replay (the log's cap and each stream
+# process's window); a reconnect from further back is told to resync.
+STREAM_REPLAY_EVENTS = env.int("STREAM_REPLAY_EVENTS", default=2000)
+# Events one stream may fall behind by before it is dropped (its browser reconnects).
+STREAM_BUFFER_EVENTS = env.int("STREAM_BUFFER_EVENTS", default=64)
+# Seconds between two reads of the event table when there is no Redis (embedded default).
+STREAM_POLL_SECONDS = env.float("STREAM_POLL_SECONDS", default=0.25)
+# Seconds between keep-alive comments on a quiet stream.
+STREAM_HEARTBEAT_SECONDS = env.float("STREAM_HEARTBEAT_SECONDS", default=20)
+# Seconds after which a stream ends and the browser reconnects (the session is checked again).
+STREAM_MAX_SECONDS = env.int("STREAM_MAX_SECONDS", default=3600)
+# Milliseconds the browser waits before reconnecting to a stream that ended.
+STREAM_RETRY_MS = env.int("STREAM_RETRY_MS", default=3000)
+# The Redis stream that carries events between processes when REDIS_URL is set.
+STREAM_REDIS_KEY = env.str("STREAM_REDIS_KEY", default="microblog:events")
+# An absolute STREAM_URL is another origin the pages connect to.
+if STREAM_URL.startswith(("http://", "https://")):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"].append("/".join(STREAM_URL.split("/")[:3]))
+elif STREAM_URL.startswith(":"):
+    _stream_port = STREAM_URL[1:].split("/")[0]
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] += [
+        f"http://{host}:{_stream_port}" for host in ("127.0.0.1", "localhost")
+    ]
+# Web push (messaging.push): the site's VAPID key, base64url (`manage.py vapid_keys` makes
+# one). Unset: no push notifications, and the settings page says so.
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+# Whom push services contact about this site's notifications (a mailto: or https: URL).
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="") or SITE_URL
+# Tests only: allow push endpoints on loopback over plain HTTP (a local test push service).
+PUSH_ALLOW_LOOPBACK_ENDPOINTS = False
+# Seconds before the first retry of a push the push service could not take; each next
+# retry waits twice as long (5 tries).
+PUSH_RETRY_SECONDS = env.float("PUSH_RETRY_SECONDS", default=30)
+# Members' RSS and Atom feeds (/user/<name>/rss/, /atom/) for anyone; off, only for members
+# who are logged in, as the profiles are (the site is members-only).
+PUBLIC_FEEDS = env_bool("PUBLIC_FEEDS", False)
 # Where background jobs write files for members to download (exports).
 JOB_RESULTS_DIR = Path(env.str("JOB_RESULTS_DIR", default="") or DATA_DIR / "jobs")
+# Seconds a running job may go without a heartbeat (its task beats at start and at each
+# progress step, seconds apart) before it counts as lost and is failed, so the member can
+# start it again. Jobs waiting in the outbox for the broker are not counted.
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=600)
 # Exports larger than this many bytes are linked from the email instead of attached.
 EXPORT_ATTACHMENT_MAX_BYTES = env.int("EXPORT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+# Days a member's archive (zip) can be downloaded before its file is deleted (Mastodon keeps 7).
+JOB_ARCHIVE_DAYS = env.int("JOB_ARCHIVE_DAYS", default=7)
+# The largest CSV a member may import, in bytes, and its most rows (Mastodon: 20 MB, 20,000 rows).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 # Mounts the benchmark's constant page (/bench/ceiling, see bench/run.py); off in every real deployment.
 BENCHMARK = env_bool("BENCHMARK", False)
+# Uploaded images (core/images.py). Bytes per file: the upload handler stops reading past it.
+MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=16 * 1024 * 1024)
+# Pixels per image, read from the header before anything is decoded (decompression bombs).
+MEDIA_MAX_PIXELS = env.int("MEDIA_MAX_PIXELS", default=40_000_000)
+# Frames of an animation, and their pixels added up (what re-encoding it holds in memory).
+MEDIA_MAX_FRAMES = env.int("MEDIA_MAX_FRAMES", default=300)
+MEDIA_MAX_FRAME_PIXELS = env.int("MEDIA_MAX_FRAME_PIXELS", default=50_000_000)
+# Images per post, and their alt text's length (as Mastodon's).
+MEDIA_MAX_ATTACHMENTS = 4
+MEDIA_DESCRIPTION_MAX_LENGTH = 1500
+# The long side of a post image as shown in full, and of its preview in the timeline.
+MEDIA_LONG_SIDE = env.int("MEDIA_LONG_SIDE", default=1920)
+MEDIA_PREVIEW_LONG_SIDE = env.int("MEDIA_PREVIEW_LONG_SIDE", default=640)
+# Any uploaded file past MEDIA_MAX_UPLOAD_BYTES is dropped while it arrives, then reported by the form.
+FILE_UPLOAD_HANDLERS = [
+    "core.images.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Gravatar for avatars; off serves local identicons only (private or offline sites).
 GRAVATAR_ENABLED = env_bool("GRAVATAR_ENABLED", True)
 
 # Logging: everything to stdout, errors also emailed to ADMINS, optional rotating file.
+# Seconds before the same error (same exception and line) is emailed to ADMINS again; 0 mails each.
+ERROR_MAIL_INTERVAL = env.int("ERROR_MAIL_INTERVAL", default=600)
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FILE = env.str("LOG_FILE", default="")
 LOGGING = {
@@ -532,7 +812,7 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "mail_admins": {
-            "class": "microblog.log.DirectAdminEmailHandler",
+            "class": "core.log.DirectAdminEmailHandler",
             "level": "ERROR",
             "filters": ["require_debug_false"],
         },
@@ -540,6 +820,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        # Anyone can send a bad Host header: logged, never mailed.
+        "django.security.DisallowedHost": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
 if LOG_FILE:
@@ -552,3 +834,4 @@ if LOG_FILE:
     }
     LOGGING["root"]["handlers"].append("file")
     LOGGING["loggers"]["django"]["handlers"].append("file")
+    LOGGING["loggers"]["django.security.DisallowedHost"]["handlers"].append("file")

@@ -42,7 +42,7 @@ def with_member_counts(members: Iterable[User]) -> list[User]:
         counted = (
             User.objects.filter(pk__in=missing)
             .with_follow_counts()
-            .annotate(post_count=count_of(Post.objects.all(), "author"))
+            .annotate(post_count=count_of(Post.objects.filter(reblog_of__isnull=True, deleted__isnull=True), "author"))
             .values_list("pk", *COUNTS)
         )
         fresh = {_key(pk): counts for pk, *counts in counted}
@@ -119,3 +119,20 @@ def _member_deleting(sender, instance, **kwargs):
 @receiver(members_deactivated, dispatch_uid="posts.counts.members_deactivated")
 def _members_deactivated(sender, pks, **kwargs):
     member_counts_forget(_related_pks(pks) | set(pks))
+
+
+SITE_COUNTS_KEY = "site-counts"
+
+
+def site_counts() -> dict:
+    """The front door's member and post counts (active members, their live original
+    posts), counted at most once per FRONT_DOOR_COUNTS_SECONDS for all visitors."""
+
+    def count() -> dict:
+        return {
+            "members": User.objects.filter(is_active=True).count(),
+            "posts": Post.objects.visible().filter(reblog_of__isnull=True).count(),
+        }
+
+    timeout = settings.FRONT_DOOR_COUNTS_SECONDS
+    return _cache().get_or_set(SITE_COUNTS_KEY, count, timeout) if timeout else count()

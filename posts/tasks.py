@@ -3,30 +3,39 @@ service; each is idempotent, so a retry or a duplicate does no harm."""
 
 from celery import shared_task
 
+from core.media import MediaStorageError
 from messaging.tasks import JobTask
-from posts.search import search_index_member_sync, search_index_posts_sync
-from posts.services import posts_export
-
-# The index may be locked by another writer or briefly unreachable (Elasticsearch).
-_SEARCH_RETRY = {
-    "autoretry_for": (Exception,),
-    "retry_backoff": 2,
-    "retry_backoff_max": 60,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
-
-
-@shared_task(**_SEARCH_RETRY)
-def search_index_posts(post_ids: list[int]) -> None:
-    search_index_posts_sync(post_ids=post_ids)
-
-
-@shared_task(**_SEARCH_RETRY)
-def search_index_member(user_id: int) -> None:
-    search_index_member_sync(user_id=user_id)
+from posts import archive, imports, media, services
 
 
 @shared_task(base=JobTask)
-def export_posts(job_id: str, site_url: str, language: str = "") -> None:
-    posts_export(job_id=job_id, site_url=site_url, language=language)
+def posts_export(job_id: str, site_url: str, language: str = "") -> None:
+    services.posts_export(job_id=job_id, site_url=site_url, language=language)
+
+
+@shared_task(base=JobTask)
+def archive_export(job_id: str, site_url: str, language: str = "") -> None:
+    archive.archive_export(job_id=job_id, site_url=site_url, language=language)
+
+
+@shared_task(base=JobTask)
+def csv_import(job_id: str, kind: str, mode: str, data: str) -> None:
+    imports.import_run(job_id=job_id, kind_name=kind, mode=mode, data=data)
+
+
+# A bucket that is briefly away: back off and retry; the post shows "processing" meanwhile.
+@shared_task(
+    autoretry_for=(MediaStorageError,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=10,
+)
+def media_process(attachment_id: int) -> None:
+    media.media_process(attachment_id=attachment_id)
+
+
+@shared_task
+def media_sweep() -> int:
+    """Delete uploads never put in a post within a day (CELERY_BEAT_SCHEDULE)."""
+    return media.media_sweep()

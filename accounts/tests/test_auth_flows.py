@@ -16,6 +16,7 @@ NEW_PASSWORD = "a-fresh-pot-of-oolong"
 
 def _signup(client, **fields):
     data = {"username": "dora", "email": "dora@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    data["accept_rules"] = "on"
     return client.post(reverse("account_signup"), data | fields)
 
 
@@ -24,7 +25,7 @@ def _login(client, login, password=DEFAULT_PASSWORD):
 
 
 def _reset_link(email):
-    return re.search(r"https?://testserver(/accounts/password/reset/key/\S+/)", email.body).group(1)
+    return re.search(r"https?://localhost:8000(/accounts/password/reset/key/\S+/)", email.body).group(1)
 
 
 def _logged_in_user(client):
@@ -43,7 +44,8 @@ def test_signing_up_creates_the_member_and_logs_them_in(db, client):
 
 def test_the_project_hashes_new_passwords_with_argon2():
     # The suite swaps in a fast hasher (conftest.py); the real settings must put Argon2 first.
-    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    # accounts.hashers.Argon2PasswordHasher: Django's, with OWASP's parameters.
+    assert project_settings.PASSWORD_HASHERS[0] == "accounts.hashers.Argon2PasswordHasher"
 
 
 def test_signing_up_stores_the_password_with_the_projects_hasher(db, client, settings):
@@ -193,3 +195,17 @@ def without_csrf_tokens(content: bytes) -> bytes:
 def test_the_login_form_says_username_or_email(client):
     response = client.get(reverse("account_login"))
     assert response.context["form"].fields["login"].label == "Username or email"
+
+
+def test_the_password_reset_done_page_leads_back_to_log_in(client, db):
+    html = client.get(reverse("account_reset_password_done")).content.decode()
+
+    assert f'href="{reverse("account_login")}">Back to log in</a>' in html
+
+
+def test_email_subjects_carry_the_sites_name_not_its_host(client, alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": alice.email})
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("[Microblog] ") and "testserver" not in mail.outbox[0].subject

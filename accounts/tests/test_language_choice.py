@@ -40,10 +40,29 @@ def test_the_footer_switcher_sets_the_language_for_an_anonymous_visitor(client):
 
 
 @pytest.mark.django_db
-def test_the_switcher_ignores_an_unknown_language(client):
-    client.post(reverse("set_language"), {"language": "xx", "next": LOGIN})
+@pytest.mark.parametrize(
+    "language, notice",
+    [
+        ("en", "The site is now in English."),
+        ("fr", "Le site est maintenant en français."),
+        ("de", "Die Seite ist jetzt auf Deutsch."),
+        ("es", "El sitio ya está en español."),
+    ],
+)
+def test_the_next_page_says_so_in_the_language_just_chosen(client, language, notice):
+    response = client.post(reverse("set_language"), {"language": language, "next": LOGIN}, follow=True)
 
-    assert language_of(client.get(LOGIN)) == "en"
+    assert response.redirect_chain == [(LOGIN, 302)]
+    assert language_of(response) == language
+    assert notice in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_switcher_ignores_an_unknown_language(client):
+    response = client.post(reverse("set_language"), {"language": "xx", "next": LOGIN}, follow=True)
+
+    assert language_of(response) == "en"
+    assert "The site is now in" not in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -60,7 +79,7 @@ def test_a_members_saved_language_wins_over_the_browser_and_the_cookie(alice, al
     response = alice_client.get(EXPLORE, headers={"accept-language": "de"})
 
     assert language_of(response) == "es"
-    assert '<html lang="es">' in response.content.decode()
+    assert '<html lang="es" ' in response.content.decode()
 
 
 def test_a_member_without_a_saved_language_gets_their_browsers(alice_client):

@@ -15,7 +15,11 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from messaging.services import message_send
+from accounts.services import follow_create
+from accounts.tests.factories import UserFactory
+from messaging.models import Notice
+from messaging.services import message_send, notice_add
+from posts.services import post_create
 from posts.tests.factories import PostFactory
 
 # (URL name, URL arguments, "member" for alice logged in with Spanish saved, or "anonymous" with a
@@ -31,9 +35,14 @@ PAGES = [
     ("accounts:profile-edit", [], "member"),
     ("accounts:popover", ["bob"], "member"),
     # A post found (with the navbar box holding the query), then a member found and no post.
-    ("posts:search", [], "member", "q=hola"),
-    ("posts:search", [], "member", "q=alice"),
+    ("search:search", [], "member", "q=hola"),
+    ("search:search", [], "member", "q=alice"),
     ("messaging:inbox", [], "member"),
+    ("posts:tag", ["hola"], "member"),
+    ("posts:tag", ["nadie"], "member"),
+    ("posts:notifications", [], "member"),
+    ("posts:notifications", [], "member", "filter=mentions"),
+    ("search:search", [], "member", "q=@bo"),
     ("messaging:message-create", ["bob"], "member"),
     # Writing to herself: the page explains why no form is shown.
     ("messaging:message-create", ["alice"], "member"),
@@ -60,9 +69,9 @@ KNOWN_ENGLISH = [
     "No posts match your search", "Two-Factor Authentication", "Two-factor authentication", "Authenticator App",
     "Recovery Codes", "Activate", "Confirm Access", "Please reauthenticate",
 ]  # fmt: skip
-# Never translated: the site's name, the test members' names, and "English" in
-# the language menus, where each language is named in its own tongue.
-ALLOWED = {"Microblog", "alice", "bob", "English"}
+# Never translated: the site's name, the test members' names, "English" in the
+# language menus, where each language is named in its own tongue, and the feed formats.
+ALLOWED = {"Microblog", "alice", "bob", "English", "(RSS)", "(Atom)"}
 
 
 class VisibleText(HTMLParser):
@@ -119,6 +128,13 @@ def spanish_clients(alice, bob, settings, tmp_path, django_capture_on_commit_cal
         alice.save()
         PostFactory(author=alice, body="Hola a todos", language="es")
         PostFactory(author=bob, body="¿Qué tal?", language="es")
+    # A mention with a tag, a follow and likes: the tag page, the bell's badge and the
+    # notifications page's sentences (single, grouped, with a post) all have something to say.
+    post_create(author=bob, body="Hola @alice #hola https://example.com")
+    follow_create(follower=UserFactory(), followed=alice)
+    mine = PostFactory(author=alice, body="Buenos días", language="es")
+    for member in UserFactory.create_batch(3):
+        notice_add(recipient=alice, kind=Notice.Kind.LIKE, actor=member, subject_id=mine.pk)
     # An unread message: the inbox lists it and the navbar shows its badge.
     message_send(sender=bob, recipient=alice, body="¿Cenamos el viernes?")
     member = Client(headers={"accept-language": "en"})  # her saved Spanish must win
@@ -157,9 +173,12 @@ def test_the_member_pages_render_what_the_walk_is_meant_to_check(spanish_clients
     assert "Exportando tus publicaciones" in profile and "Listo:" in profile  # the navbar's finished job
     assert "¿Cenamos el viernes?" in inbox and "Responder" in inbox
     older_page = member.get(reverse("posts:explore"), {"before": "221845392000000000_1"}).content.decode()
-    assert "Lo más reciente" in older_page and "Más recientes" in older_page and "Más antiguas" in older_page
-    found_post = member.get(reverse("posts:search"), {"q": "hola"}).content.decode()
-    found_member = member.get(reverse("posts:search"), {"q": "alice"}).content.decode()
+    # (Timelines say "Load more" where the inbox and a post's replies say "Older".)
+    assert "Lo más reciente" in older_page and "Más recientes" in older_page
+    messages_page = member.get(reverse("messaging:inbox"), {"before": "221845392000000000_1"}).content.decode()
+    assert "Más antiguas" in messages_page
+    found_post = member.get(reverse("search:search"), {"q": "hola"}).content.decode()
+    found_member = member.get(reverse("search:search"), {"q": "alice"}).content.decode()
     assert "<mark>Hola</mark> a todos" in found_post
     assert "Personas" in found_member and "Ninguna publicación coincide con tu búsqueda." in found_member
 
@@ -191,7 +210,7 @@ def test_a_sent_message_is_confirmed_in_spanish(spanish_clients):
 def test_the_search_outage_notice_is_in_spanish(spanish_clients, search_index):
     shutil.rmtree(search_index.path)  # no index: the backend cannot answer
 
-    response = spanish_clients["member"].get(reverse("posts:search"), {"q": "hola"})
+    response = spanish_clients["member"].get(reverse("search:search"), {"q": "hola"})
 
     assert response.status_code == 503
     assert "La búsqueda no está disponible en este momento." in response.content.decode()

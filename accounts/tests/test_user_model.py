@@ -59,11 +59,6 @@ def test_get_by_natural_key_ignores_case(alice):
     assert User.objects.get_by_natural_key("ALICE") == alice
 
 
-def test_is_following_reads_one_direction_only(alice, bob):
-    assert bob.is_following(alice)
-    assert not alice.is_following(bob)
-
-
 def test_with_follow_counts_counts_followers_and_followed_in_one_query(alice, bob, charlie, django_assert_num_queries):
     Follow.objects.create(follower=charlie, followed=alice)
 

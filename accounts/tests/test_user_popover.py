@@ -22,7 +22,7 @@ def test_it_shows_the_members_card_with_a_follow_button(alice, charlie_client):
     assert "alice" in content and "I write about tea." in content
     assert response.context["member"].follower_count == 0
     assert f'action="{reverse("accounts:follow", args=["alice"])}"' in content
-    assert "Not seen yet" in content
+    assert "Last seen" in content  # set when the account was created
 
 
 def test_it_counts_followers_and_offers_to_unfollow(alice, bob, bob_client):

@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import DEFAULT_PASSWORD
 from api.services import token_issue
+from api.tests.mastodon_helpers import client_with, token_for
 
 
 def basic(username, password=DEFAULT_PASSWORD):
@@ -41,3 +42,14 @@ def charlie_api(charlie):
 @pytest.fixture
 def anon_api():
     return APIClient()
+
+
+@pytest.fixture
+def alice_masto(alice):
+    """A Mastodon client with an OAuth token of alice (every scope)."""
+    return client_with(token_for(alice))
+
+
+@pytest.fixture
+def bob_masto(bob):
+    return client_with(token_for(bob))

@@ -51,3 +51,26 @@ def test_members_are_limited_per_member(alice_api, bob_api, alice, bob, rates):
     assert alice_api.get("/api/posts").status_code == 200
     assert alice_api.get("/api/posts").status_code == 429
     assert bob_api.get("/api/posts").status_code == 200
+
+
+def test_wrong_bearer_tokens_are_limited_per_address(anon_api, alice, rates):
+    # Issue 21, item 14: authentication fails before DRF's throttles run, so guesses went uncounted.
+    rates(bad_token="3/minute")
+    guess = {"HTTP_AUTHORIZATION": "Bearer not-a-token", "REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(3):
+        assert anon_api.get("/api/users", **guess).status_code == 401
+    response = anon_api.get("/api/users", **guess)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    # Even the right token waits now, from that address; another address is not held up.
+    token = anon_api.post("/api/tokens", HTTP_AUTHORIZATION=basic("alice")).json()["token"]
+    right = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert anon_api.get("/api/users", REMOTE_ADDR="10.0.0.1", **right).status_code == 429
+    assert anon_api.get("/api/users", REMOTE_ADDR="10.0.0.2", **right).status_code == 200
+
+
+def test_right_bearer_tokens_do_not_count(anon_api, alice, rates):
+    rates(bad_token="2/minute")
+    token = anon_api.post("/api/tokens", HTTP_AUTHORIZATION=basic("alice")).json()["token"]
+    for _ in range(4):
+        assert anon_api.get("/api/users", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200

@@ -40,7 +40,7 @@ def test_a_worker_process_runs_jobs_from_the_on_disk_queue(tmp_path):
 
     def manage(*args, **kwargs):
         return subprocess.run(
-            [python, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, **kwargs
+            [python, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, **kwargs
         )
 
     assert manage("migrate", "--no-input").returncode == 0

@@ -67,7 +67,7 @@ def five_messages(alice, bob):
 
 
 def test_older_links_walk_every_message_once(alice_client, five_messages, settings):
-    settings.POSTS_PER_PAGE = 2
+    settings.PAGE_SIZE = 2
     pages, query = [], ""
     while query is not None:
         response = alice_client.get(INBOX + query)
@@ -79,7 +79,7 @@ def test_older_links_walk_every_message_once(alice_client, five_messages, settin
 
 
 def test_an_old_page_number_link_shows_the_newest_page(alice_client, five_messages, settings):
-    settings.POSTS_PER_PAGE = 2
+    settings.PAGE_SIZE = 2
 
     response = alice_client.get(INBOX, {"page": "2"})
 
@@ -87,7 +87,7 @@ def test_an_old_page_number_link_shows_the_newest_page(alice_client, five_messag
 
 
 def test_no_page_counts_the_inbox(alice_client, five_messages, settings):
-    settings.POSTS_PER_PAGE = 2
+    settings.PAGE_SIZE = 2
     with CaptureQueriesContext(connection) as captured:
         older = alice_client.get(INBOX + _older_link(alice_client.get(INBOX)))
 
@@ -129,7 +129,7 @@ def test_queries_do_not_grow_with_messages(alice, alice_client, django_assert_nu
 
 
 def test_an_older_page_marks_everything_read_too(alice, bob, alice_client, five_messages, settings):
-    settings.POSTS_PER_PAGE = 2
+    settings.PAGE_SIZE = 2
     older = _older_link(alice_client.get(INBOX))  # this visit read all five
     # Only the newest page shows it; made without message_send, so no badge gives it away.
     MessageFactory(sender=bob, recipient=alice, body="arrived meanwhile")

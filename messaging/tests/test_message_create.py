@@ -29,7 +29,7 @@ def test_the_form_shows_the_recipient_and_a_counter(alice, bob_client):
     html = bob_client.get(_url("ALICE")).content.decode()
 
     assert "Message to alice" in html
-    assert 'maxlength="280"' in html and 'id="message-counter"' in html
+    assert 'data-max-length="280"' in html and 'id="message-counter"' in html
 
 
 @pytest.mark.parametrize(

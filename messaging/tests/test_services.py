@@ -13,7 +13,7 @@ from messaging.services import (
     messages_mark_read,
     notification_set,
 )
-from posts.tasks import export_posts
+from posts.tasks import posts_export
 
 
 def test_message_send_strips_the_body_and_counts_unread(alice, bob):
@@ -52,10 +52,10 @@ def test_notification_set_keeps_one_row_per_name(alice):
 
 
 def test_job_start_refuses_a_second_running_job_of_the_same_kind(alice):
-    job_start(user=alice, name="export_posts", description="Export", task=export_posts, args=("http://x/",))
+    job_start(user=alice, name="export_posts", description="Export", task=posts_export, args=("http://x/",))
 
     with pytest.raises(JobAlreadyRunning):
-        job_start(user=alice, name="export_posts", description="Export", task=export_posts, args=("http://x/",))
+        job_start(user=alice, name="export_posts", description="Export", task=posts_export, args=("http://x/",))
     assert Job.objects.count() == 1
 
 

@@ -39,7 +39,7 @@ HTML_READS = [
     reverse("posts:user", args=["alice"]),
     reverse("messaging:inbox"),
     reverse("messaging:notifications") + "?since=0",
-    reverse("posts:search") + "?q=tea",
+    reverse("search:search") + "?q=tea",
 ]
 
 

@@ -79,7 +79,7 @@ def test_services_are_chosen_by_environment_variables(tmp_path):
 
 
 def test_log_file_adds_a_rotating_handler(tmp_path):
-    log = tmp_path / "microblog.log"
+    log = tmp_path / "core.log"
     code, out = load_settings(tmp_path, "s.LOGGING['handlers']['file']['class']", LOG_FILE=str(log), DEBUG="true")
     assert code == 0, out
     assert out.splitlines()[-1] == "logging.handlers.RotatingFileHandler"
@@ -148,4 +148,42 @@ def test_redis_down_is_a_cache_miss_and_redelivery_waits_for_the_visibility_time
     )
     assert code == 0, out
     # The settings the outage test (test_redis_outage.py) copies for its private Redis.
-    assert out.splitlines()[-1] == f"microblog.cache.RedisCache 7200 {tmp_path / 'celerybeat-schedule'} 10.0"
+    assert out.splitlines()[-1] == f"core.cache.RedisCache 7200 {tmp_path / 'celerybeat-schedule'} 10.0"
+
+
+def test_a_renamed_setting_is_still_read_under_its_old_name_with_a_warning(tmp_path):
+    code, out = load_settings(tmp_path, "s.PAGE_SIZE, s.FRAGMENT_CACHE_SECONDS", POSTS_PER_PAGE="7", DEBUG="true")
+    assert code == 0, out
+    assert "7 60" in out.splitlines()
+    assert "POSTS_PER_PAGE is deprecated and will stop working; rename it to PAGE_SIZE." in out
+
+
+def test_the_new_name_wins_over_the_old_one(tmp_path):
+    code, out = load_settings(
+        tmp_path, "s.FRAGMENT_CACHE_SECONDS", FRAGMENT_CACHE_SECONDS="5", POST_HTML_CACHE_SECONDS="9", DEBUG="true"
+    )
+    assert code == 0, out
+    assert out.splitlines()[-1] == "5"
+    assert "deprecated" not in out
+
+
+def test_importing_the_settings_creates_no_folder(tmp_path):
+    data_dir = tmp_path / "data"
+    code = "import microblog.settings as s; print(s.DATA_DIR)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**BASE_ENV, "DATA_DIR": str(data_dir), "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not data_dir.exists()
+
+
+def test_start_up_creates_the_data_and_queue_folders(tmp_path):
+    data_dir = tmp_path / "data"
+    code, out = load_settings(tmp_path, "''", DEBUG="true", DATA_DIR=str(data_dir))
+    assert code == 0, out
+    assert (data_dir / "queue" / "messages").is_dir() and (data_dir / "queue" / "control").is_dir()

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from microblog.pagination import cursor_encode
+from core.pagination import cursor_encode
 from posts.tests.factories import PostFactory
 
 EXPLORE = reverse("posts:explore")
@@ -69,7 +69,7 @@ def test_only_get_is_allowed(alice_client, method):
 
 
 def test_the_page_size_comes_from_the_setting(settings, alice, charlie, bob_client):
-    settings.POSTS_PER_PAGE = 2
+    settings.PAGE_SIZE = 2
     now = timezone.now()
     oldest = PostFactory(author=alice, created=now - timedelta(hours=3))
     middle = PostFactory(author=charlie, created=now - timedelta(hours=2))
@@ -84,7 +84,7 @@ def test_the_page_size_comes_from_the_setting(settings, alice, charlie, bob_clie
 
 @pytest.mark.parametrize("page_number", ["abc", "99999", "-1", "0", "2"])
 def test_an_old_page_number_link_shows_the_newest_page(settings, alice, bob_client, page_number):
-    settings.POSTS_PER_PAGE = 1
+    settings.PAGE_SIZE = 1
     _older, newest = PostFactory.create_batch(2, author=alice)
 
     response = bob_client.get(EXPLORE, {"page": page_number})

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from messaging.models import Job, Notification, OutboxTask
-from messaging.services import outbox_flush
+from core.models import OutboxTask
+from core.queue import outbox_flush
+from messaging.models import Job, Notification
 from microblog.celery import app as celery_app
+from posts import tasks
 from posts.models import Post
 from posts.services import EXPORT_JOB, posts_export
-from posts.tasks import export_posts
 from posts.tests.factories import PostFactory
 
 EXPORT = reverse("posts:export")
@@ -56,7 +57,7 @@ def test_it_exports_the_members_posts_as_json_and_emails_them(alice, alice_clien
     (filename, content, mimetype) = email.attachments[0]
     assert filename == "microblog-posts-alice.json" and mimetype == "application/json"
     assert json.loads(content)["post_count"] == 2
-    assert f"http://testserver/jobs/{job.pk}/download/" in email.body
+    assert f"http://localhost:8000/jobs/{job.pk}/download/" in email.body
 
 
 def test_a_member_with_no_posts_gets_an_empty_list(alice, alice_client, django_capture_on_commit_callbacks):
@@ -134,7 +135,7 @@ def test_when_the_queue_is_down_the_export_waits_in_the_outbox_and_runs_later(
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(export_posts, "apply_async", broker_down)
+    monkeypatch.setattr(tasks.posts_export, "apply_async", broker_down)
     response = _start(alice_client, django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
@@ -142,7 +143,7 @@ def test_when_the_queue_is_down_the_export_waits_in_the_outbox_and_runs_later(
     job = Job.objects.get()
     assert not job.complete  # waiting, not failed
     (row,) = OutboxTask.objects.all()
-    assert (row.task, row.task_id, row.args[0]) == ("posts.tasks.export_posts", job.pk, job.pk)
+    assert (row.task, row.task_id, row.args[0]) == ("posts.tasks.posts_export", job.pk, job.pk)
 
     monkeypatch.undo()  # the broker is back (tasks run eagerly here)
     with django_capture_on_commit_callbacks(execute=True):  # the email is queued on commit
@@ -160,7 +161,9 @@ def test_when_the_queue_is_down_the_export_waits_in_the_outbox_and_runs_later(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_when_the_queue_is_down_the_page_says_the_export_is_saved(alice, client_for, monkeypatch):
     # Autocommit (no test transaction): the enqueue runs inside the request, as in production.
-    monkeypatch.setattr(export_posts, "apply_async", lambda *a, **k: (_ for _ in ()).throw(OperationalError("down")))
+    monkeypatch.setattr(
+        tasks.posts_export, "apply_async", lambda *a, **k: (_ for _ in ()).throw(OperationalError("down"))
+    )
 
     response = client_for(alice).post(EXPORT)
 
@@ -173,7 +176,7 @@ def test_a_task_that_raises_marks_the_job_failed(alice, alice_client, django_cap
     def disk_full(**kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("posts.tasks.posts_export", disk_full)
+    monkeypatch.setattr("posts.services.posts_export", disk_full)
     # As on a worker: the error is recorded by the task's failure handler, not re-raised into the page.
     celery_app.conf.task_eager_propagates = False  # the autouse fixture restores it
 
@@ -190,7 +193,7 @@ def test_running_the_task_twice_is_harmless(alice, alice_client, django_capture_
     _start(alice_client, django_capture_on_commit_callbacks)
     job = Job.objects.get()
 
-    export_posts.apply(args=[job.pk, "http://testserver/"])  # a redelivered message
+    tasks.posts_export.apply(args=[job.pk, "http://testserver/"])  # a redelivered message
 
     assert len(mail.outbox) == 1
     assert Job.objects.get().complete
@@ -222,6 +225,7 @@ def test_a_delivery_that_another_finished_first_sends_no_second_email(alice, set
 
     def finished_meanwhile(**kwargs):
         Job.objects.filter(pk=job.pk).update(complete=True, progress=100)
+        return True  # the other delivery finished after this one's last progress step
 
     monkeypatch.setattr("posts.services.job_progress", finished_meanwhile)
     posts_export(job_id=job.pk, site_url="http://testserver/")

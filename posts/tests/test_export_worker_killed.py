@@ -28,6 +28,7 @@ VISIBILITY_TIMEOUT = 2
 # The patch is made in the main process, so the pool's children inherit it.
 SLOW_WORKER = textwrap.dedent(
     """
+    import os
     import time
     import django
     django.setup()
@@ -37,8 +38,9 @@ SLOW_WORKER = textwrap.dedent(
     _job_progress = posts.services.job_progress
 
     def slow_job_progress(**kwargs):
-        _job_progress(**kwargs)
-        time.sleep(0.12)
+        alive = _job_progress(**kwargs)
+        time.sleep(float(os.environ.get("EXPORT_STEP_PAUSE", "0.12")))
+        return alive
 
     posts.services.job_progress = slow_job_progress
     app.worker_main(["worker", "--pool=prefork", "--concurrency=1", "--loglevel=INFO"])
@@ -99,7 +101,7 @@ def processes(redis_server, tmp_path):
 
 
 def _run(env, *args):
-    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -167,3 +169,54 @@ def test_an_export_killed_mid_way_is_redelivered_and_completes_once(processes, t
     assert sent.count("Subject: Your Microblog posts") == 1, worker_logs
     if victim == "pool process":
         assert "WorkerLostError" in worker_logs  # the task really died with its process
+
+
+START_AGAIN = (
+    "from accounts.models import User; from posts.services import posts_export_start; "
+    "print('JOB', posts_export_start(user=User.objects.get(username='killed'), site_url='http://localhost:8000/').pk)"
+)
+SWEEP = "from messaging.services import jobs_fail_stale; print('FAILED', jobs_fail_stale())"
+
+
+# serialized_rollback: as above.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_export_whose_worker_died_is_failed_by_the_sweep_and_the_member_starts_again(processes, tmp_path, wait_for):
+    """Issue 21, item 8: no waiting for the visibility timeout. While the task beats, the
+    sweep leaves it alone; once its worker is dead and the bound has passed, the sweep
+    fails it, a new export runs, and the old task, redelivered at last, changes nothing."""
+    env, job_state = processes
+    env["JOB_STALE_SECONDS"] = "3"
+    env["EXPORT_STEP_PAUSE"] = "0.6"  # 12 s in all, a heartbeat every 0.6 s
+    logs = [(tmp_path / f"worker{n}.log").open("w") for n in (1, 2)]
+    workers = [_start_worker(env, logs[0], "-c", SLOW_WORKER)]
+    try:
+        job_id = _run(env, "manage.py", "shell", "-c", START_EXPORT).split("JOB ")[1].strip()
+        assert wait_for(lambda: (state := job_state(job_id)) and 0 < state[0] < 100, timeout=40)
+        time.sleep(3.5)  # longer than the bound since the job was created: only the heartbeat keeps it
+        assert "FAILED 0" in _run(env, "manage.py", "shell", "-c", SWEEP)
+        assert not job_state(job_id)[1]
+
+        os.killpg(workers[0].pid, signal.SIGKILL)
+        workers[0].wait(timeout=10)
+        time.sleep(3.5)
+        assert "FAILED 1" in _run(env, "manage.py", "shell", "-c", SWEEP)
+        progress, complete, error = job_state(job_id)
+        assert complete and "you can start it again" in error
+
+        new_id = _run(env, "manage.py", "shell", "-c", START_AGAIN).split("JOB ")[1].strip()
+        # A fresh worker runs the new export, and gets the old task back after the visibility timeout.
+        workers.append(_start_worker(env, logs[1], "-m", "celery", "-A", "microblog", "worker", "--concurrency=1"))
+        assert wait_for(lambda: (state := job_state(new_id)) and state[1], timeout=40)
+        time.sleep(VISIBILITY_TIMEOUT + 3)  # room for the old task's redelivery
+    finally:
+        for worker in workers:
+            _stop(worker)
+        for log in logs:
+            log.close()
+
+    worker_logs = "".join(path.read_text() for path in tmp_path.glob("worker*.log"))
+    assert job_state(new_id) == (100, True, ""), worker_logs
+    assert job_state(job_id) == (progress, True, error), worker_logs  # the late task overwrote nothing
+    sent = "".join(path.read_text() for path in (tmp_path / "mail").iterdir())
+    assert sent.count("Subject: Your Microblog posts") == 1, worker_logs
+    assert job_id in worker_logs  # the old task was indeed delivered again

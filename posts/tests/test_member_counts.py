@@ -14,7 +14,8 @@ from accounts.tests.factories import UserFactory
 from posts.models import Post
 from posts.tests.factories import PostFactory
 
-STAT = re.compile(r'<div class="stat"><strong>(\d+)</strong>')
+# A count, plain or a link to its list (the followers and following).
+STAT = re.compile(r'<(?:div|a) class="stat[^"]*"[^>]*><strong>(\d+)</strong>')
 
 
 def profile_counts(client, member) -> tuple[int, int, int]:

@@ -112,7 +112,11 @@ def test_timeline_indexes_are_declared():
 
     assert indexes == {
         "posts_author_created_idx": ["author", "-created", "-id"],
+        "posts_author_live_idx": ["author", "-created", "-id", "reblog_of", "in_reply_to_author"],
         "posts_created_idx": ["-created", "-id"],
+        "posts_replies_idx": ["in_reply_to", "created", "id"],
+        "posts_boosts_idx": ["reblog_of", "-created", "-id"],
+        "posts_quotes_idx": ["quote_of"],
     }
 
 

@@ -15,7 +15,7 @@ MANY = 25
 
 @pytest.fixture(autouse=True)
 def _one_page_holds_every_post(settings):
-    settings.POSTS_PER_PAGE = MANY
+    settings.PAGE_SIZE = MANY
 
 
 def _queries_for(client, url):
@@ -71,3 +71,53 @@ def test_profile_queries_do_not_grow_with_posts_or_followers(alice, bob, bob_cli
     bob_client.get(url)  # the new posts dropped alice's cached counts: count them again first
 
     _assert_same_count_with_many(bob_client, url, with_one_post, django_assert_num_queries)
+
+
+def test_home_with_boosts_replies_and_quotes_stays_constant(alice, bob, bob_client, django_assert_num_queries):
+    from posts.services import post_boost, post_create, post_like
+
+    url = reverse("posts:home")
+    # One boost of a quote: a page holding any reads the boosts' originals and the quoted
+    # posts in one query more (posts.models.display_related_attach), however many it holds.
+    post_boost(member=alice, post=post_create(author=UserFactory(), body="quoted", quote_of=PostFactory()))
+    with_one_post = _queries_for(bob_client, url)
+
+    authors = UserFactory.create_batch(MANY - 1)
+    Follow.objects.bulk_create(Follow(follower=bob, followed=author) for author in authors)
+    for i, author in enumerate(authors):
+        original = PostFactory()
+        if i % 3 == 0:
+            post_boost(member=author, post=original)
+        elif i % 3 == 1:
+            post_create(author=author, body="quoting", quote_of=original)
+        else:
+            post_like(member=bob, post=post_create(author=author, body="answer", in_reply_to=PostFactory(author=alice)))
+
+    _assert_same_count_with_many(bob_client, url, with_one_post, django_assert_num_queries)
+
+
+def test_post_page_queries_do_not_grow_with_a_50_reply_thread(alice, bob, bob_client, django_assert_num_queries):
+    from posts.services import post_create, post_like
+
+    root = PostFactory(author=alice)
+    post = post_create(author=bob, body="focus", in_reply_to=root)
+    url = post.get_absolute_url()
+    post_create(author=alice, body="one reply", in_reply_to=post)
+    with_one_reply = _queries_for(bob_client, url)
+
+    # 50 replies in all: 24 more direct ones and 25 answers to them, liked by the reader, and
+    # 10 posts above it in the thread.
+    parent = root
+    for _ in range(10):
+        parent = post_create(author=UserFactory(), body="above", in_reply_to=parent)
+    deep = post_create(author=bob, body="deep focus", in_reply_to=parent)
+    replies = [post_create(author=UserFactory(), body="reply", in_reply_to=deep) for _ in range(MANY)]
+    for reply in replies:
+        post_like(member=bob, post=reply)
+    for reply in replies[:MANY]:
+        post_create(author=UserFactory(), body="answer", in_reply_to=reply)
+    bob_client.get(deep.get_absolute_url())
+
+    with django_assert_num_queries(with_one_reply):
+        response = bob_client.get(deep.get_absolute_url())
+    assert response.text.count('<article class="post ') == 11 + 1 + MANY + MANY

@@ -1,5 +1,5 @@
 // Keeps the navbar current without reloading: polls the member's notifications
-// (unread messages, job progress) and updates the badge and the progress bar.
+// (unread messages and notices, job progress) and updates the badges and the progress bar.
 (function () {
   "use strict";
   var body = document.body;
@@ -8,9 +8,11 @@
   var since = body.dataset.notificationsSince || "0";
   var intervalMs = Math.max(Number(body.dataset.pollSeconds) || 10, 1) * 1000;
   var timer = null;
+  // True while static/js/stream.js has a live stream: it brings the changes, no polling.
+  var streaming = false;
 
-  function showUnread(count) {
-    var badge = document.getElementById("unread-badge");
+  function showBadge(id, count) {
+    var badge = document.getElementById(id);
     if (!badge) return;
     badge.textContent = String(count);
     badge.classList.toggle("d-none", !count);
@@ -49,7 +51,8 @@
 
   function apply(notifications) {
     notifications.forEach(function (item) {
-      if (item.name === "unread_message_count") showUnread(item.data.count);
+      if (item.name === "unread_message_count") showBadge("unread-badge", item.data.count);
+      if (item.name === "unread_notice_count") showBadge("notice-badge", item.data.count);
       if (item.name === "job_progress") showJob(item.data);
       since = String(item.timestamp);
     });
@@ -73,7 +76,7 @@
   }
 
   function start() {
-    if (timer === null) timer = window.setInterval(poll, intervalMs);
+    if (timer === null && !streaming) timer = window.setInterval(poll, intervalMs);
   }
 
   function stop() {
@@ -91,4 +94,21 @@
     }
   });
   if (!document.hidden) start();
+
+  // For stream.js: the stream's "notification" events are the poll's rows, one at a time.
+  window.microblogNotifications = {
+    apply: apply,
+    poll: poll,
+    streamOpened: function () {
+      streaming = true;
+      stop();
+    },
+    streamLost: function () {
+      streaming = false;
+      if (!document.hidden) {
+        poll();
+        start();
+      }
+    },
+  };
 })();

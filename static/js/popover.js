@@ -15,9 +15,9 @@
 
   // Bootstrap sanitizes popover HTML; allow what the card needs (its follow form).
   var allowList = Object.assign({}, bootstrap.Popover.Default.allowList, {
-    form: ["method", "action"],
+    form: ["method", "action", "hx-post", "hx-swap"],
     input: ["type", "name", "value"],
-    button: ["type"],
+    button: ["type", "aria-label"],
     time: ["datetime", "title", "data-relative"],
     img: ["src", "alt", "width", "height", "loading", "data-fallback"],
   });
@@ -49,7 +49,7 @@
   function show(trigger) {
     load(trigger.dataset.userPopover).then(function (html) {
       // The pointer may have left, or moved on to someone else, while it loaded.
-      if (!trigger.matches(":hover")) return;
+      if (!trigger.matches(":hover") && document.activeElement !== trigger) return;
       if (active && active.trigger === trigger) return;
       hide();
       var popover = new bootstrap.Popover(trigger, {
@@ -65,6 +65,8 @@
       trigger.addEventListener("inserted.bs.popover", function () {
         var tip = popover.tip;
         if (tip && window.microblogTimes) window.microblogTimes.render(tip);
+        // The card's follow button answers through htmx, as everywhere else.
+        if (tip && window.htmx) window.htmx.process(tip);
       }, { once: true });
       popover.show();
     }, function () { /* no card: the link still works */ });
@@ -75,15 +77,16 @@
     return Boolean(node.closest(".user-popover-tip") || node.closest("[data-user-popover]"));
   }
 
-  document.addEventListener("mouseover", function (event) {
+  // Pointing at a name, or focusing it from the keyboard, opens its card after a pause.
+  function enter(event) {
     var trigger = event.target.closest("[data-user-popover]");
     if (trigger || event.target.closest(".user-popover-tip")) clearTimeout(hideTimer);
     if (!trigger || (active && active.trigger === trigger)) return;
     clearTimeout(showTimer);
     showTimer = setTimeout(function () { show(trigger); }, SHOW_DELAY);
-  });
+  }
 
-  document.addEventListener("mouseout", function (event) {
+  function leave(event) {
     if (!inCardOrTrigger(event.target)) return;
     // Moving onto a link or the card: keep what is shown (a new card replaces it
     // directly, so nothing blinks in between).
@@ -91,9 +94,23 @@
     clearTimeout(showTimer);
     clearTimeout(hideTimer);
     hideTimer = setTimeout(hide, HIDE_DELAY);
+  }
+
+  document.addEventListener("mouseover", enter);
+  document.addEventListener("mouseout", leave);
+  // Escape (below) closes it at once.
+  document.addEventListener("focusin", enter);
+  document.addEventListener("focusout", leave);
+
+  // Following from a card changes what the cards say: fetch them afresh.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.target.closest && event.target.closest(".user-popover-tip")) cache.clear();
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") hide();
+    if (event.key === "Escape") {
+      clearTimeout(showTimer);
+      hide();
+    }
   });
 })();

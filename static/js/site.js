@@ -9,21 +9,24 @@
     }
   }, true);
 
-  // Live character counter under the post box.
-  document.querySelectorAll("textarea[maxlength][data-counter]").forEach(function (area) {
-    var counter = document.getElementById(area.dataset.counter);
-    if (!counter) return;
-    var update = function () {
-      var left = Number(area.getAttribute("maxlength")) - area.value.length;
-      counter.textContent = String(left);
-      counter.classList.toggle("text-danger", left < 20);
-    };
-    area.addEventListener("input", update);
-    update();
-  });
 })();
 
 // The footer's language menu applies a choice at once; its button stays for no-JS visitors.
 document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
   select.addEventListener("change", function () { select.form.submit(); });
 });
+
+// "New post" (the navigation's button, the phone's floating one) leads to #compose: put the
+// cursor in the box, whether it loaded the page or only moved the anchor.
+(function () {
+  "use strict";
+  function focusComposer() {
+    if (window.location.hash !== "#compose") return;
+    var box = document.querySelector("#compose textarea");
+    if (box) box.focus();
+  }
+  focusComposer();
+  // (Again once loaded: the browser's own move to the #compose anchor takes the focus away.)
+  window.addEventListener("load", focusComposer);
+  window.addEventListener("hashchange", focusComposer);
+})();

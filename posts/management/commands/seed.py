@@ -14,13 +14,16 @@ from datetime import datetime, timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Follow, User
+from messaging.models import Notice
 from posts.counts import member_counts_forget
-from posts.models import Post
+from posts.models import Like, Mention, Post, PostTag, Tag
+from posts.text import render, tag_normalise, tokenize
 
 DEMO_PASSWORD = "microblog-demo"
 EMAIL_DOMAIN = "example.com"
@@ -34,6 +37,15 @@ CHUNK = 10_000
 # Share of seeded members who fill in "about me".
 ABOUT_ME_SHARE = 0.6
 HASHTAG_SHARE = 0.15
+# Share of posts that mention another member (rendered, stored and notified like post_create's).
+MENTION_SHARE = 0.1
+# Conversations: the share of posts that answer an earlier one, and likes and boosts per
+# post on average (few posts get most of them: log-normal weights, as on a real site).
+REPLY_SHARE = 0.2
+LIKES_PER_POST = 3.0
+BOOSTS_PER_POST = 0.5
+# A reply answers one of the latest posts before it (conversations are recent).
+REPLY_WINDOW = 500
 
 FIRST_NAMES = (
     "Olivia Liam Emma Noah Amelia Oliver Ava Elijah Sophia Lucas Mia Mateo Isabella Levi Aisha Omar Yuki Hiro "
@@ -252,8 +264,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Run even with DEBUG off. Never do this on a production database."
         )
+        parser.add_argument(
+            "--skip-index",
+            action="store_true",
+            help="Leave the search index alone (for a caller that builds it itself, or needs none); "
+            "then `manage.py rebuild_index --noinput` makes the posts searchable.",
+        )
 
-    def handle(self, *, users, posts, follows, seed, force, verbosity, **options):
+    def handle(self, *, users, posts, follows, seed, force, skip_index, verbosity, **options):
         self.verbosity = verbosity
         if not settings.DEBUG and not force:
             raise CommandError(
@@ -290,12 +308,17 @@ class Command(BaseCommand):
                 last_seen = [random_between(rng, last, now) for last in last_active]
                 new_members = self._create_members(rng, text, joined, last_seen)
                 pks = [member.pk for member in new_members]
-            self._create_posts(text, plan, pks)
+            self._create_posts(rng, text, plan, pks, now)
             follow_count = self._create_follows(rng, pks, joined, follows, now, existing_members=not users)
 
         # Bulk inserts send no signals: drop the counts cached before (a re-seed may reuse ids).
         member_counts_forget(pks)
         self._analyze()
+        if not skip_index:
+            # Nor do they reach the search index: rebuild it, by command name so that posts
+            # stays unaware of the search app.
+            self.log("Rebuilding the search index…")
+            call_command("rebuild_index", interactive=False, verbosity=max(verbosity - 1, 0))
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Done in {elapsed:.1f} s: {users:,} new members, {posts:,} posts, {follow_count:,} follows "
@@ -304,19 +327,19 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo password: {DEMO_PASSWORD}")
         if users:
             self.stdout.write(f"Log in as {new_members[0].username} (or by email {new_members[0].email}).")
-        # Bulk inserts send no signals, so nothing reached the search index.
-        self.stdout.write("To make them searchable: manage.py rebuild_index --noinput")
+        if skip_index:
+            self.stdout.write("To make them searchable: manage.py rebuild_index --noinput")
 
     def _analyze(self):
         """Do now what autovacuum would do minutes later. ANALYZE refreshes the planner's
         statistics: until then PostgreSQL plans the timeline from the old row counts (a
-        sequential scan of posts: 25 ms instead of 3 ms a page at 200,000 posts). VACUUM
-        marks the new rows visible to all, so index-only scans skip the table (the home
-        timeline's SQL: 4.8 -> 2.4 ms); it cannot run inside a transaction (a test's)."""
+        sequential scan of posts). VACUUM marks the new rows visible to all, so the home
+        timeline's index-only scans skip the table; it cannot run inside a transaction
+        (a test's)."""
         if connection.vendor != "postgresql":
             return
         tables = ", ".join(
-            connection.ops.quote_name(model._meta.db_table) for model in (User, EmailAddress, Post, Follow)
+            connection.ops.quote_name(model._meta.db_table) for model in (User, EmailAddress, Post, Follow, Like)
         )
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
@@ -386,19 +409,127 @@ class Command(BaseCommand):
         )
         return members
 
-    def _create_posts(self, text: TextGenerator, plan, pks: list[int]):
+    def _create_posts(self, rng: random.Random, text: TextGenerator, plan, pks: list[int], now: datetime):
+        """The posts, about REPLY_SHARE of them replies to a recent earlier post, then likes
+        and boosts (a boost is a Post whose reblog_of is the original) from distinct members,
+        skewed towards a few popular posts. Every count is worked out in memory first, so the
+        posts go in with their reply, like and boost counts and no row is updated afterwards."""
         if not plan:
             return
         max_length = settings.POST_MAX_LENGTH
-        self.log(f"Writing {len(plan):,} posts…")
-        for start in range(0, len(plan), CHUNK):
-            chunk = plan[start : start + CHUNK]
-            Post.objects.bulk_create(
-                # language stays '' ("unknown") until language detection runs on these posts.
-                [Post(author_id=pks[a], body=text.post_body(max_length), created=c, language="") for c, a in chunk],
-                batch_size=BATCH_SIZE,
+        count, members = len(plan), len(pks)
+        # A parent is written in an earlier batch than its reply, so its id is known by then.
+        parents = []
+        for i in range(count):
+            written = i - i % BATCH_SIZE
+            reply = written and rng.random() < REPLY_SHARE
+            parents.append(rng.randrange(max(0, written - REPLY_WINDOW), written) if reply else None)
+        replies = [0] * count
+        for parent in parents:
+            if parent is not None:
+                replies[parent] += 1
+        # Log-normal popularity, scaled so that the averages come out as asked.
+        popularity = [rng.lognormvariate(0, 1.2) for _ in range(count)]
+        scale = count / (sum(popularity) or 1)
+        likes = [min(members - 1, int(weight * scale * LIKES_PER_POST + rng.random())) for weight in popularity]
+        boosts = [min(members - 1, int(weight * scale * BOOSTS_PER_POST + rng.random())) for weight in popularity]
+        self.log(f"Writing {count:,} posts ({sum(p is not None for p in parents):,} replies)…")
+        # Bulk inserts bypass post_create: render, tag and mention here the same way (posts.text).
+        named_members = {
+            pk: User(pk=pk, username=name) for pk, name in User.objects.filter(pk__in=pks).values_list("pk", "username")
+        }
+        tag_ids: dict[str, int] = dict(Tag.objects.values_list("name", "pk"))
+        ids: list[int] = []
+        for start in range(0, count, BATCH_SIZE):
+            rows, mentioned = [], []
+            for i in range(start, min(start + BATCH_SIZE, count)):
+                created, author = plan[i]
+                parent = parents[i]
+                body = text.post_body(max_length)
+                mention = None
+                if text.rng.random() < MENTION_SHARE:
+                    mention = named_members[pks[text.rng.randrange(members)]]
+                    if mention.pk != pks[author] and len(body) + len(mention.username) + 2 <= max_length:
+                        body = f"@{mention.username} {body}"
+                    else:
+                        mention = None
+                tokens = tokenize(body)
+                named = {mention.username.lower(): mention} if mention else {}
+                rows.append(
+                    # language stays '' ("unknown") until language detection runs on these posts.
+                    Post(
+                        author_id=pks[author],
+                        body=body,
+                        body_html=render(tokens, named),
+                        created=created,
+                        language="",
+                        in_reply_to_id=ids[parent] if parent is not None else None,
+                        in_reply_to_author_id=pks[plan[parent][1]] if parent is not None else None,
+                        reply_count=replies[i],
+                        like_count=likes[i],
+                        boost_count=boosts[i],
+                    )
+                )
+                mentioned.append((mention, [tag_normalise(t.text) for t in tokens if t.kind == "tag"]))
+            ids.extend(post.pk for post in Post.objects.bulk_create(rows, batch_size=BATCH_SIZE))
+            self._create_tags_and_mentions(rows, mentioned, tag_ids)
+            if len(ids) % CHUNK == 0 or len(ids) == count:
+                self.log(f"  posts {len(ids):,}/{count:,}")
+        self._create_likes_and_boosts(rng, plan, pks, ids, likes, boosts, now)
+
+    def _create_likes_and_boosts(self, rng, plan, pks, ids, likes, boosts, now):
+        self.log(f"Adding {sum(likes):,} likes and {sum(boosts):,} boosts…")
+        members = len(pks)
+        like_rows, boost_rows = [], []
+        for i, (created, author) in enumerate(plan):
+            if not likes[i] and not boosts[i]:
+                continue
+            # Distinct members other than the author (indices past the author shift up by one).
+            chosen = [j + (j >= author) for j in rng.sample(range(members - 1), max(likes[i], boosts[i]))]
+            like_rows.extend(
+                Like(member_id=pks[j], post_id=ids[i], created=random_between(rng, created, now))
+                for j in chosen[: likes[i]]
             )
-            self.log(f"  posts {start + len(chunk):,}/{len(plan):,}")
+            boost_rows.extend(
+                Post(author_id=pks[j], body="", reblog_of_id=ids[i], created=random_between(rng, created, now))
+                for j in chosen[: boosts[i]]
+            )
+            if len(like_rows) >= CHUNK:
+                Like.objects.bulk_create(like_rows, batch_size=BATCH_SIZE)
+                like_rows = []
+            if len(boost_rows) >= CHUNK:
+                Post.objects.bulk_create(boost_rows, batch_size=BATCH_SIZE)
+                boost_rows = []
+        Like.objects.bulk_create(like_rows, batch_size=BATCH_SIZE)
+        Post.objects.bulk_create(boost_rows, batch_size=BATCH_SIZE)
+
+    @staticmethod
+    def _create_tags_and_mentions(posts, mentioned, tag_ids):
+        names = {name for _mention, tags in mentioned for name in tags} - set(tag_ids)
+        if names:
+            Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
+            tag_ids.update(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+        taggings, mentions, notices = [], [], []
+        for post, (mention, tags) in zip(posts, mentioned, strict=True):
+            taggings += [
+                PostTag(post_id=post.pk, tag_id=tag_ids[name], author_id=post.author_id, created=post.created)
+                for name in dict.fromkeys(tags)
+            ]
+            if mention is not None:
+                mentions.append(Mention(post_id=post.pk, user_id=mention.pk))
+                notices.append(
+                    Notice(
+                        recipient_id=mention.pk,
+                        actor_id=post.author_id,
+                        kind=Notice.Kind.MENTION,
+                        subject_id=post.pk,
+                        created=post.created,
+                        read=True,
+                    )
+                )
+        PostTag.objects.bulk_create(taggings, batch_size=BATCH_SIZE)
+        Mention.objects.bulk_create(mentions, batch_size=BATCH_SIZE)
+        Notice.objects.bulk_create(notices, batch_size=BATCH_SIZE)
 
     def _create_follows(self, rng, pks, joined, follows, now, *, existing_members: bool) -> int:
         """Each member follows `follows` distinct others, chosen uniformly, never themself.
