@@ -3,6 +3,7 @@
 - A query word is looked up in `text` (English) and in every `text_<language>`
   field, each analysed the way that field was indexed.
 - Equal relevance → the newer post first.
+- A search that meets a commit by another process reads the new generation.
 - A search on a missing index says so (the page shows a polite message)
   instead of silently creating an empty one; an index update recreates it.
 - Writes and deletes in batches, one commit each; no mmap (see setup)."""
@@ -27,6 +28,9 @@ TIE_BREAK = 1e-3
 # Seconds to wait for another process's write lock on the index; after that
 # a LockError makes the Celery task retry.
 WRITE_LOCK_TIMEOUT = 10
+# Times a search reads the index again when a commit by another process removed
+# the files of the generation it had started reading.
+READ_ATTEMPTS = 5
 # Whoosh stores dates as microseconds since the year 1; this is the year ~3170.
 _DATE_SCALE = 1e17
 
@@ -96,9 +100,17 @@ class MicroblogWhooshBackend(WhooshSearchBackend):
         return self.use_file_storage and not whoosh_index.exists_in(self.path)
 
     def search(self, query_string, **kwargs):
-        if self._index_is_missing():
-            raise SearchBackendError(f"There is no search index in {self.path}: run manage.py rebuild_index.")
-        return super().search(query_string, **kwargs)
+        # A commit (the Celery worker indexing a post) deletes the previous generation's
+        # files; a search that listed the folder just before opens a file that is gone.
+        # The new generation is complete by then, so reading again finds it.
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            try:
+                if self._index_is_missing():
+                    raise SearchBackendError(f"There is no search index in {self.path}: run manage.py rebuild_index.")
+                return super().search(query_string, **kwargs)
+            except FileNotFoundError:
+                if attempt == READ_ATTEMPTS:
+                    raise
 
     def update(self, index, iterable, commit=True):
         """Index a batch of objects in one commit. The base class calls

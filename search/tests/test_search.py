@@ -8,9 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from haystack import connections
+from whoosh.index import TOC
 
 from accounts.tests.factories import UserFactory
+from posts.models import Post
 from posts.tests.factories import PostFactory
+from search.backend import MicroblogWhooshBackend
 
 SEARCH = reverse("search:search")
 
@@ -254,6 +258,35 @@ def test_it_says_so_politely_when_the_backend_is_down(alice, bob_client, indexed
     assert response.status_code == 503
     assert "Search is unavailable right now" in response.text
     assert bob_client.get(reverse("posts:explore")).status_code == 200
+
+
+def test_a_search_that_meets_a_commit_by_the_worker_reads_the_new_generation(
+    alice, bob_client, indexed, search_index, monkeypatch
+):
+    with indexed():
+        PostFactory(author=alice, body="Patient egret.")
+    later = PostFactory(author=alice, body="Another egret.")  # not indexed yet
+    # The worker is another process with a backend of its own on the same folder.
+    worker = MicroblogWhooshBackend("default", ENGINE="search.backend.MicroblogWhooshEngine", PATH=search_index.path)
+    post_index = connections["default"].get_unified_index().get_index(Post)
+    latest_generation = TOC._latest_generation.__func__
+    commits = []
+
+    def worker_commits_right_after(cls, storage, indexname):
+        # The search has found the newest generation; before it opens that generation's
+        # files, the worker's commit makes a newer one and deletes them.
+        generation = latest_generation(cls, storage, indexname)
+        if not commits:
+            commits.append(generation)
+            worker.update(post_index, [later])
+        return generation
+
+    monkeypatch.setattr(TOC, "_latest_generation", classmethod(worker_commits_right_after))
+    response = bob_client.get(SEARCH, {"q": "egret"})
+
+    assert commits, "the worker's commit never came between listing and reading"
+    assert response.status_code == 200
+    assert sorted(post.body for post in response.context["page"]) == ["Another egret.", "Patient egret."]
 
 
 def test_it_says_so_when_the_index_is_missing_and_posting_rebuilds_it(alice, alice_client, indexed, search_index):
