@@ -98,10 +98,17 @@
   function announce(post) {
     if (!timeline || document.getElementById("post-" + post.id)) return;
     if (newPostIds.indexOf(post.id) < 0) newPostIds.push(post.id);
-    var button = timeline.querySelector(".new-posts");
+    countNewPosts(timeline.querySelector(".new-posts"));
+  }
+
+  // The button counts the announced posts not on the page yet, and hides at none.
+  function countNewPosts(button) {
+    newPostIds = newPostIds.filter(function (id) {
+      return !document.getElementById("post-" + id);
+    });
     var text = newPostIds.length === 1 ? button.dataset.one : button.dataset.many;
     button.textContent = text.replace("__count__", String(newPostIds.length));
-    button.hidden = false;
+    button.hidden = newPostIds.length === 0;
   }
 
   function showNewPosts(button) {
@@ -137,8 +144,8 @@
         var empty = timeline.querySelector(".live-empty");
         if (empty && fresh.length) empty.remove();
         document.dispatchEvent(new CustomEvent("microblog:posts-inserted", { detail: { posts: fresh } }));
-        newPostIds = [];
-        button.hidden = true;
+        // A post announced while the page was on its way is not in it: it stays counted.
+        countNewPosts(button);
       })
       .catch(function () { /* offline for a moment: the button stays for another try */ })
       .then(function () {
