@@ -35,8 +35,8 @@ CLOSED = None
 
 
 class Listener:
-    def __init__(self, user_id: int, topics: frozenset[str], buffer: int):
-        self.user_id, self.topics = user_id, topics
+    def __init__(self, user_id: int, topics: frozenset[str], buffer: int, hidden: frozenset[str] = frozenset()):
+        self.user_id, self.topics, self.hidden = user_id, topics, hidden
         self.queue: asyncio.Queue = asyncio.Queue(maxsize=buffer + 1)  # +1: room for CLOSED
         self.buffer = buffer
         self.closed = False
@@ -44,10 +44,12 @@ class Listener:
     def wants(self, event: Event) -> bool:
         if event.user_id is not None:
             return event.user_id == self.user_id
-        return not self.topics.isdisjoint(event.topics)
+        # `hidden`: the author:<id> topics of members the member's pages leave out (blocks
+        # either way, mutes), so that "N new posts" counts only what a click would show.
+        return not self.topics.isdisjoint(event.topics) and self.hidden.isdisjoint(event.topics)
 
     def offer(self, event: Event) -> None:
-        if self.closed:
+        if self.closed or not self.hidden.isdisjoint(event.topics):
             return
         if self.queue.qsize() >= self.buffer:
             logger.info("Stream of member %s dropped: it fell %d events behind", self.user_id, self.buffer)
@@ -129,10 +131,12 @@ class Hub:
         for listener in list(targets):
             listener.offer(event)
 
-    def subscribe(self, user_id: int, topics: frozenset[str], last_event_id: str | None) -> tuple[Listener, bool]:
+    def subscribe(
+        self, user_id: int, topics: frozenset[str], last_event_id: str | None, hidden: frozenset[str] = frozenset()
+    ) -> tuple[Listener, bool]:
         """A listener, with the events it missed since `last_event_id` already queued,
         and whether the page must resync (the id could not be placed in the window)."""
-        listener = Listener(user_id, topics, self.buffer)
+        listener = Listener(user_id, topics, self.buffer, hidden)
         resync = False
         if last_event_id is not None:
             missed = self.missed_since(last_event_id)

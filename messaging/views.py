@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
+from django.db.models.expressions import RawSQL
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.module_loading import import_string
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Follow, User
+from accounts.models import Follow, User, hidden_authors_sql
 from core.pagination import cursor_page_of
 from messaging.events import release_database
 from messaging.forms import MessageForm
@@ -129,6 +130,13 @@ async def stream_topics(user, raw: str) -> frozenset[str] | None:
     return frozenset(topics)
 
 
+async def stream_hidden_topics(user) -> frozenset[str]:
+    """The author:<id> topics of the members whose posts `user`'s pages leave out (blocked
+    either way, muted): one query when a stream opens."""
+    hidden = User.objects.filter(pk__in=RawSQL(*hidden_authors_sql(user, mutes=True))).values_list("pk", flat=True)
+    return frozenset([f"author:{pk}" async for pk in hidden])
+
+
 async def _stream_events(hub, listener, resync: bool):
     heartbeat = settings.STREAM_HEARTBEAT_SECONDS
     closes_at = time.monotonic() + settings.STREAM_MAX_SECONDS
@@ -181,7 +189,7 @@ async def stream_user(request):
     return None
 
 
-async def stream_listen(request, user, topics):
+async def stream_listen(request, user, topics, hidden: frozenset[str] = frozenset()):
     """Subscribe `user` to this process's hub for `topics` (with the replay that the
     request's Last-Event-ID asks for): (hub, listener, resync), or the response to send
     instead (503 while the event log is down, 404 on the WSGI site)."""
@@ -197,7 +205,7 @@ async def stream_listen(request, user, topics):
     if not live.available:
         return _stream_unavailable(request)
     last_event_id = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id") or None
-    listener, resync = live.subscribe(user.pk, topics, last_event_id[:64] if last_event_id else None)
+    listener, resync = live.subscribe(user.pk, topics, last_event_id[:64] if last_event_id else None, hidden)
     # Nothing more to read: give the database connection back before the long wait.
     await sync_to_async(release_database)()
     return live, listener, resync
@@ -225,7 +233,8 @@ async def stream(request):
     topics = await stream_topics(user, request.GET.get("timelines", ""))
     if topics is None:
         return _stream_cors(request, JsonResponse({"error": _("Unknown timeline.")}, status=400))
-    opened = await stream_listen(request, user, topics)
+    hidden = await stream_hidden_topics(user) if topics else frozenset()
+    opened = await stream_listen(request, user, topics, hidden)
     if not isinstance(opened, tuple):
         return opened
     live, listener, resync = opened

@@ -11,6 +11,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient
 from django.urls import reverse
 
+from accounts.services import block_create, mute_create
 from messaging import events, stream
 from messaging.events import Event, RedisEventLog, event_publish
 from messaging.services import message_send
@@ -243,6 +244,29 @@ def test_a_post_page_stream_announces_direct_replies_to_that_post_only(alice, bo
     answer, (first, then) = run(scenario)
 
     assert first["event"] == "post" and first["data"] == {"id": answer.pk, "author": "bob"}
+    assert then is None
+
+
+def test_posts_of_blocked_and_muted_members_are_not_announced(alice, bob, charlie, django_user_model):
+    # Charlie blocked Bob; Dave blocked Charlie; Charlie muted Erin. Only Alice's post counts.
+    dave = django_user_model.objects.create_user("dave", "dave@example.com", "pw")
+    erin = django_user_model.objects.create_user("erin", "erin@example.com", "pw")
+    block_create(blocker=charlie, blocked=bob)
+    block_create(blocker=dave, blocked=charlie)
+    mute_create(muter=charlie, muted=erin)
+
+    async def scenario():
+        explore = Reader(await open_stream(charlie, "?timelines=explore"))
+        for author in (bob, dave, erin):
+            await committed(post_create, author=author, body="Not for Charlie")
+        shown = await committed(post_create, author=alice, body="For everyone")
+        got = [await explore.next_event(), await explore.next_event(timeout=0.3)]
+        await explore.close()
+        return shown, got
+
+    shown, (first, then) = run(scenario)
+
+    assert first["event"] == "post" and first["data"] == {"id": shown.pk, "author": "alice"}
     assert then is None
 
 
