@@ -162,8 +162,9 @@ def publish(number: int) -> None:
     event_log().append(Event(id="", name="post", data={"n": number, "at": time.time()}, topics=("explore",)))
 
 
-def start_stream(port: int, log) -> subprocess.Popen:
+def start_stream(port: int, log, args) -> subprocess.Popen:
     command = [str(ROOT / ".venv/bin/uvicorn"), "microblog.asgi:application", "--host", "127.0.0.1"]
+    command += ["--loop", args.loop, "--http", args.http]
     command += [
         "--port",
         str(port),
@@ -241,7 +242,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 async def bench(args, keys: list[str], port: int, log) -> dict:
     figures = {}
-    process = start_stream(port, log)
+    process = start_stream(port, log, args)
     wsgi_port = free_port()
     wsgi = start_wsgi(wsgi_port, log)
     try:
@@ -291,7 +292,7 @@ async def bench(args, keys: list[str], port: int, log) -> dict:
         missed = 5
         for number in range(missed):
             publish(1000 + number)
-        process = start_stream(port, log)
+        process = start_stream(port, log, args)
         figures["storm_open_seconds"] = await open_all(streams)
         statuses = [stream.status for stream in streams]
         figures["storm_5xx"] = sum(1 for status in statuses if status is None or status >= 500)
@@ -315,6 +316,10 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between two events")
     parser.add_argument("--timeout", type=float, default=300, help="give up after this many seconds")
     parser.add_argument("--wsgi-seconds", type=float, default=15, help="seconds of each page-throughput run")
+    # auto: uvloop and httptools (requirements.txt), as deployed; "--loop asyncio --http h11"
+    # measures uvicorn without them.
+    parser.add_argument("--loop", default="auto", help="uvicorn's --loop")
+    parser.add_argument("--http", default="auto", help="uvicorn's --http")
     args = parser.parse_args()
     if shutil.which("redis-server") is None:
         print("bench/stream.py needs redis-server (apt-get install redis-server)", file=sys.stderr)
