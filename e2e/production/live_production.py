@@ -156,7 +156,9 @@ def run(playwright):
     for body in ("Second batch", "Third batch"):
         ada.get_by_label("Say something").fill(body)
         ada.get_by_role("button", name="Post", exact=True).click()
-        expect(ada.get_by_role("alert")).to_be_visible()
+        # Each post's notice joins the earlier ones (htmx), or is the only one after a reload.
+        expect(ada.locator(".post", has_text=body).first).to_be_visible()
+        expect(ada.get_by_role("alert").last).to_contain_text("Your post is now live!")
     expect(ben.locator(".new-posts")).to_have_text("2 new posts", timeout=5_000)
     shot(ben, "new-posts-390")
 
