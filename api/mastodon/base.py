@@ -22,6 +22,7 @@ from api.mastodon.scopes import HasScope
 from core.pagination import rows_by_ids
 
 INVALID_TOKEN = "The access token is invalid"
+NOT_AN_OBJECT = "The request body must be a JSON object or a form"
 
 
 class OAuthTokenAuthentication(authentication.BaseAuthentication):
@@ -126,6 +127,12 @@ class MastodonView(APIView):
 
     def get_exception_handler(self):
         return mastodon_exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # The views read a body's fields by name; a JSON list, string or number has none.
+        if request.method in ("POST", "PUT", "PATCH") and not isinstance(request.data, dict):
+            raise ValidationFailed(NOT_AN_OBJECT)
 
     def permission_denied(self, request, message=None, code=None):
         if request.authenticators and not request.successful_authenticator:

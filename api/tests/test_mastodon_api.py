@@ -331,6 +331,13 @@ def test_odd_ids_are_a_404_never_a_500(alice, alice_masto, bad):
     assert alice_masto.get("/api/v1/timelines/home", {"max_id": bad, "since_id": bad}).status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/api/v1/nothing%0A", "/api/v1/statuses/1/nothing%0A", "/api/v2/%0A"])
+def test_an_unknown_path_with_a_line_break_is_a_json_404(alice_masto, path):
+    response = alice_masto.post(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
 def test_notifications_of_only_unknown_types_are_an_empty_list(alice, bob, alice_masto):
     post = post_create(author=alice, body="Tea?")
     post_like(member=bob, post=post)
