@@ -93,17 +93,20 @@ def mastodon_exception_handler(exc, context):
         response = api_exception_handler(exc, context)
         response.data = {"error": response.data["error"]}
         return response
-    detail = exc.detail if isinstance(exc, exceptions.APIException) else ""
-    if isinstance(detail, dict):
-        detail = "; ".join(
-            f"{key}: {' '.join(map(str, value)) if isinstance(value, list) else value}" for key, value in detail.items()
-        )
-    elif isinstance(detail, list):
-        detail = " ".join(map(str, detail))
+    detail = _message(exc.detail) if isinstance(exc, exceptions.APIException) else ""
     if response.status_code == 401 and request.auth is None and not request.META.get("HTTP_AUTHORIZATION"):
         detail = "The access token is invalid"
     response.data = {"error": str(detail)}
     return response
+
+
+def _message(detail) -> str:
+    """A serializer's errors as one line; a list field's are keyed by index (status_ids: 0: …)."""
+    if isinstance(detail, dict):
+        return "; ".join(f"{key}: {_message(value)}" for key, value in detail.items())
+    if isinstance(detail, list):
+        return " ".join(_message(item) for item in detail)
+    return str(detail)
 
 
 class ValidationFailed(exceptions.APIException):
