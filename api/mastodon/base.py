@@ -125,7 +125,7 @@ class MastodonView(APIView):
     parser_classes = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
     renderer_classes = [JSONRenderer]
     scopes: dict = {}
-    # The read endpoints are in the project's OpenAPI schema (api.mastodon.schema).
+    # The endpoints are in the project's OpenAPI schema (api.mastodon.schema: READS, WRITES).
     schema = MastodonAutoSchema()
 
     def get_exception_handler(self):

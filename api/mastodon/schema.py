@@ -5,12 +5,14 @@ The views build Mastodon's entities as plain dicts (api.mastodon.entities), shap
 docs.joinmastodon.org rather than by serializers, so drf-spectacular cannot infer them:
 READS names, per path, the entity a GET answers and its query parameters, and COMPONENTS
 holds each entity's required fields (more may come: additionalProperties stays open).
-WRITES does the same for the POST, PUT, PATCH and DELETE endpoints, with their request
-bodies in the two encodings Mastodon clients send: JSON (nested objects and plain lists)
-and forms (flat keys: media_ids[], source[privacy], home[last_read_id]); multipart too
-where a file is uploaded. A body lists only what the view reads: Mastodon parameters this
-server does not support (polls, scheduled_at) are left out, and unknown keys are refused
-by the schema (additionalProperties) so that the fuzz spends its examples on real ones."""
+WRITES does the same for the POST, PUT, PATCH and DELETE endpoints (and GET
+/api/v1/media/:id, which needs write:media), with their answers and request bodies in
+the encodings Mastodon clients send: JSON (nested objects and plain lists) and forms
+(flat keys: media_ids[], source[privacy], home[last_read_id]); multipart where a file is
+uploaded. A body lists only what the view reads: Mastodon parameters this server does
+not support (polls, scheduled_at) or ignores are left out, and a body's schema closes
+its properties (additionalProperties: false) so that the fuzz spends its examples on
+the real ones; the views ignore unknown keys."""
 
 import re
 from typing import NamedTuple
@@ -240,7 +242,9 @@ READS = {
 
 _STR = {"type": "string"}
 _BOOL = {"type": "boolean"}
-_IDS = {"type": "array", "items": _STR}
+# Mastodon's ids are strings of digits.
+_ID = {"type": "string", "pattern": "^[0-9]{1,18}$"}
+_IDS = {"type": "array", "items": _ID}
 _FILE = {"type": "string", "format": "binary"}
 
 
@@ -275,8 +279,8 @@ class Write(NamedTuple):
 # The statuses a client posts and edits (https://docs.joinmastodon.org/methods/statuses/).
 _STATUS = {
     "status": _STR,
-    "in_reply_to_id": _STR,
-    "quote_id": _STR,
+    "in_reply_to_id": _ID,
+    "quote_id": _ID,
     "sensitive": _BOOL,
     "spoiler_text": _STR,
     # Private and direct ones are refused with a 422: every status here is public.
@@ -286,7 +290,7 @@ _STATUS = {
 _STATUS_EDIT = {name: _STATUS[name] for name in ("status", "sensitive", "spoiler_text", "language")}
 _MEDIA_ATTRIBUTES = {
     "type": "array",
-    "items": _fields({"id": _STR, "description": _STR, "focus": _STR}, required=["id"]),
+    "items": _fields({"id": _ID, "description": _STR, "focus": _STR}, required=["id"]),
 }
 _PROFILE = {
     "display_name": _STR,
@@ -306,7 +310,7 @@ _PROFILE_FORM = (
     | {f"fields_attributes[{n}][{part}]": _STR for n in range(4) for part in ("name", "value")}
 )
 _REPORT = {
-    "account_id": _STR,
+    "account_id": _ID,
     "comment": {"type": "string", "maxLength": 1000},
     "category": {"type": "string", "enum": ["spam", "legal", "violation", "other"]},
 }
@@ -368,8 +372,8 @@ WRITES = {
     ("/api/v1/markers", "POST"): Write(
         {"200": _ref("Markers")},
         _body(
-            {"home": _one("last_read_id", _STR), "notifications": _one("last_read_id", _STR)},
-            {"home[last_read_id]": _STR, "notifications[last_read_id]": _STR},
+            {"home": _one("last_read_id", _ID), "notifications": _one("last_read_id", _ID)},
+            {"home[last_read_id]": _ID, "notifications[last_read_id]": _ID},
         ),
     ),
     ("/api/v1/notifications/clear", "POST"): Write({"200": _EMPTY}),
@@ -387,6 +391,13 @@ WRITES = {
     ("/api/v1/media/{id}", "GET"): Write({"200": _ref("MediaAttachment"), "206": _ref("MediaAttachment")}),
     ("/api/v1/media/{id}", "PUT"): Write({"200": _ref("MediaAttachment")}, _body(_MEDIA)),
 }
+
+# A new status has text, images, or both.
+for _media_type, _images in (("application/json", "media_ids"), ("application/x-www-form-urlencoded", "media_ids[]")):
+    WRITES[("/api/v1/statuses", "POST")].body["content"][_media_type]["schema"]["anyOf"] = [
+        {"required": ["status"]},
+        {"required": [_images]},
+    ]
 
 
 def operation_of(path: str, method: str) -> Write | None:
