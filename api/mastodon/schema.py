@@ -10,9 +10,9 @@ WRITES does the same for the POST, PUT, PATCH and DELETE endpoints (and GET
 the encodings Mastodon clients send: JSON (nested objects and plain lists) and forms
 (flat keys: media_ids[], source[privacy], home[last_read_id]); multipart where a file is
 uploaded. A body lists only what the view reads: Mastodon parameters this server does
-not support (polls, scheduled_at) or ignores are left out, and a body's schema closes
-its properties (additionalProperties: false) so that the fuzz spends its examples on
-the real ones; the views ignore unknown keys."""
+not support (polls, scheduled_at) or ignores (language: it is detected) are left out,
+and a body's schema closes its properties (additionalProperties: false) so that the
+fuzz spends its examples on the real ones; the views ignore unknown keys."""
 
 import re
 from typing import NamedTuple
@@ -266,11 +266,6 @@ def _body(json: dict, form: dict | None = None, *, required=(), files: dict | No
     return {"content": content, "required": bool(required)}
 
 
-def _one(name: str, kind: dict) -> dict:
-    """{"last_read_id": …}: a nested object in JSON, `home[last_read_id]` in a form."""
-    return _fields({name: kind})
-
-
 class Write(NamedTuple):
     answers: dict  # status code: the entity it answers with
     body: dict | None = None
@@ -285,9 +280,8 @@ _STATUS = {
     "spoiler_text": _STR,
     # Private and direct ones are refused with a 422: every status here is public.
     "visibility": {"type": "string", "enum": ["public", "unlisted", "private", "direct"]},
-    "language": _STR,
 }
-_STATUS_EDIT = {name: _STATUS[name] for name in ("status", "sensitive", "spoiler_text", "language")}
+_STATUS_EDIT = {name: _STATUS[name] for name in ("status", "sensitive", "spoiler_text")}
 _MEDIA_ATTRIBUTES = {
     "type": "array",
     "items": _fields({"id": _ID, "description": _STR, "focus": _STR}, required=["id"]),
@@ -372,7 +366,7 @@ WRITES = {
     ("/api/v1/markers", "POST"): Write(
         {"200": _ref("Markers")},
         _body(
-            {"home": _one("last_read_id", _ID), "notifications": _one("last_read_id", _ID)},
+            {"home": _fields({"last_read_id": _ID}), "notifications": _fields({"last_read_id": _ID})},
             {"home[last_read_id]": _ID, "notifications[last_read_id]": _ID},
         ),
     ),
