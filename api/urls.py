@@ -51,5 +51,6 @@ urlpatterns = [
     # Swagger UI only: drf-spectacular's Redoc page pulls fonts and a logo from CDNs.
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Last: every other /api/ path is a JSON 404, never an HTML page or a slash redirect.
-    re_path(r"^.*$", not_found),
+    # [\s\S], not ".": a path with a line break in it is an unknown path too, not an HTML 404.
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -8,6 +8,8 @@ import logging
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.db.models import Q, signals
 from django.dispatch import receiver
@@ -35,6 +37,11 @@ class MediaError(Exception):
 
 def description_check(description: str) -> str:
     description = description.strip()
+    try:
+        # Django's own check and words: PostgreSQL refuses a NUL in text.
+        ProhibitNullCharactersValidator()(description)
+    except ValidationError as error:
+        raise MediaError(error.messages[0]) from None
     limit = settings.MEDIA_DESCRIPTION_MAX_LENGTH
     if len(description) > limit:
         raise MediaError(

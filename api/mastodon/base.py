@@ -22,6 +22,7 @@ from api.mastodon.scopes import HasScope
 from core.pagination import rows_by_ids
 
 INVALID_TOKEN = "The access token is invalid"
+NOT_AN_OBJECT = "The request body must be a JSON object or a form"
 
 
 class OAuthTokenAuthentication(authentication.BaseAuthentication):
@@ -92,17 +93,20 @@ def mastodon_exception_handler(exc, context):
         response = api_exception_handler(exc, context)
         response.data = {"error": response.data["error"]}
         return response
-    detail = exc.detail if isinstance(exc, exceptions.APIException) else ""
-    if isinstance(detail, dict):
-        detail = "; ".join(
-            f"{key}: {' '.join(map(str, value)) if isinstance(value, list) else value}" for key, value in detail.items()
-        )
-    elif isinstance(detail, list):
-        detail = " ".join(map(str, detail))
+    detail = _message(exc.detail) if isinstance(exc, exceptions.APIException) else ""
     if response.status_code == 401 and request.auth is None and not request.META.get("HTTP_AUTHORIZATION"):
         detail = "The access token is invalid"
     response.data = {"error": str(detail)}
     return response
+
+
+def _message(detail) -> str:
+    """A serializer's errors as one line; a list field's are keyed by index (status_ids: 0: …)."""
+    if isinstance(detail, dict):
+        return "; ".join(f"{key}: {_message(value)}" for key, value in detail.items())
+    if isinstance(detail, list):
+        return " ".join(_message(item) for item in detail)
+    return str(detail)
 
 
 class ValidationFailed(exceptions.APIException):
@@ -121,11 +125,17 @@ class MastodonView(APIView):
     parser_classes = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
     renderer_classes = [JSONRenderer]
     scopes: dict = {}
-    # The read endpoints are in the project's OpenAPI schema (api.mastodon.schema).
+    # The endpoints are in the project's OpenAPI schema (api.mastodon.schema: READS, WRITES).
     schema = MastodonAutoSchema()
 
     def get_exception_handler(self):
         return mastodon_exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # The views read a body's fields by name; a JSON list, string or number has none.
+        if request.method in ("POST", "PUT", "PATCH") and not isinstance(request.data, dict):
+            raise ValidationFailed(NOT_AN_OBJECT)
 
     def permission_denied(self, request, message=None, code=None):
         if request.authenticators and not request.successful_authenticator:

@@ -44,7 +44,8 @@ def redirect_uri_check(uri: str) -> str:
         return uri
     parts = urlsplit(uri)
     scheme = parts.scheme.lower()
-    if not SCHEME.fullmatch(scheme) or scheme in FORBIDDEN_SCHEMES or "#" in uri or " " in uri:
+    # isprintable: no NUL or other control character (PostgreSQL refuses a NUL in text).
+    if not SCHEME.fullmatch(scheme) or scheme in FORBIDDEN_SCHEMES or "#" in uri or " " in uri or not uri.isprintable():
         raise serializers.ValidationError(_("%(uri)s is not a valid redirect URI.") % {"uri": uri[:200]})
     if scheme in ("http", "https") and not parts.netloc:
         raise serializers.ValidationError(_("%(uri)s is not a valid redirect URI.") % {"uri": uri[:200]})

@@ -93,9 +93,18 @@ class MuteListApi(MastodonView):
         return paged([entities.account(member) for member in members], links)
 
 
+class FormListField(serializers.ListField):
+    """A list from JSON, or from a form as `name[]` (how Mastodon's clients send one) or `name`."""
+
+    def get_value(self, dictionary):
+        if hasattr(dictionary, "getlist") and f"{self.field_name}[]" in dictionary:
+            return dictionary.getlist(f"{self.field_name}[]")
+        return super().get_value(dictionary)
+
+
 class ReportSerializer(serializers.Serializer):
     account_id = serializers.CharField()
-    status_ids = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    status_ids = FormListField(child=serializers.CharField(), required=False, default=list)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
     category = serializers.ChoiceField(choices=["spam", "legal", "violation", "other"], required=False, default="other")
 

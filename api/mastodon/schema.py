@@ -5,10 +5,17 @@ The views build Mastodon's entities as plain dicts (api.mastodon.entities), shap
 docs.joinmastodon.org rather than by serializers, so drf-spectacular cannot infer them:
 READS names, per path, the entity a GET answers and its query parameters, and COMPONENTS
 holds each entity's required fields (more may come: additionalProperties stays open).
-The read endpoints are described; writes stay out of the schema for now (they are
-covered by the Mastodon.py journey and the endpoint tests)."""
+WRITES does the same for the POST, PUT, PATCH and DELETE endpoints (and GET
+/api/v1/media/:id, which needs write:media), with their answers and request bodies in
+the encodings Mastodon clients send: JSON (nested objects and plain lists) and forms
+(flat keys: media_ids[], source[privacy], home[last_read_id]); multipart where a file is
+uploaded. A body lists only what the view reads: Mastodon parameters this server does
+not support (polls, scheduled_at) or ignores (language: it is detected) are left out,
+and a body's schema closes its properties (additionalProperties: false) so that the
+fuzz spends its examples on the real ones; the views ignore unknown keys."""
 
 import re
+from typing import NamedTuple
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -21,6 +28,10 @@ def _object(typed: dict[str, str], **entities) -> dict:
     """An object whose `typed` fields (name: JSON type) and `entities` (name: schema) are all required."""
     props = {name: {"type": kind} for name, kind in typed.items()} | entities
     return {"type": "object", "required": sorted(props), "properties": props}
+
+
+def _nullable(kind: str) -> dict:
+    return {"type": kind, "nullable": True}
 
 
 def _ref(name: str) -> dict:
@@ -104,6 +115,44 @@ COMPONENTS = {
     "Markers": {"type": "object", "additionalProperties": _object({"last_read_id": "string", "version": "integer"})},
     "UnreadCount": _object({"count": "integer"}),
     "Activity": _object({"week": "string", "statuses": "string", "logins": "string", "registrations": "string"}),
+    "CredentialApplication": _object(
+        {
+            "name": "string",
+            "client_id": "string",
+            "client_secret": "string",
+            "redirect_uris": "array",
+            "scopes": "array",
+        }
+    ),
+    "MediaAttachment": _object(
+        {"id": "string", "type": "string", "meta": "object"},
+        url=_nullable("string"),
+        preview_url=_nullable("string"),
+        description=_nullable("string"),
+        blurhash=_nullable("string"),
+    ),
+    "Report": _object(
+        {
+            "id": "string",
+            "action_taken": "boolean",
+            "category": "string",
+            "comment": "string",
+            "forwarded": "boolean",
+            "created_at": "string",
+            "status_ids": "array",
+            "rule_ids": "array",
+        },
+        target_account=_ref("Account"),
+    ),
+}
+# The Account of update_credentials (and verify_credentials): with its `source`.
+COMPONENTS["CredentialAccount"] = {
+    **COMPONENTS["Account"],
+    "required": sorted([*COMPONENTS["Account"]["required"], "source"]),
+    "properties": {
+        **COMPONENTS["Account"]["properties"],
+        "source": _object({"privacy": "string", "sensitive": "boolean", "note": "string", "fields": "array"}),
+    },
 }
 
 
@@ -191,15 +240,175 @@ READS = {
     ),
 }
 
+_STR = {"type": "string"}
+_BOOL = {"type": "boolean"}
+# Mastodon's ids are strings of digits.
+_ID = {"type": "string", "pattern": "^[0-9]{1,18}$"}
+_IDS = {"type": "array", "items": _ID}
+_FILE = {"type": "string", "format": "binary"}
+
+
+def _fields(properties: dict, required=()) -> dict:
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    return schema | {"required": list(required)} if required else schema
+
+
+def _body(json: dict, form: dict | None = None, *, required=(), files: dict | None = None) -> dict:
+    """A request body: `json`'s properties as JSON, `form`'s (flat keys; `json`'s when
+    left out) as a form, and with `files` as a multipart form (the files added)."""
+    form = json if form is None else form
+    content = {}
+    if files is None or json is not form:
+        content["application/json"] = {"schema": _fields(json, required)}
+        content["application/x-www-form-urlencoded"] = {"schema": _fields(form, required)}
+    if files is not None:
+        content["multipart/form-data"] = {"schema": _fields(form | files, required)}
+    return {"content": content, "required": bool(required)}
+
+
+class Write(NamedTuple):
+    answers: dict  # status code: the entity it answers with
+    body: dict | None = None
+
+
+# The statuses a client posts and edits (https://docs.joinmastodon.org/methods/statuses/).
+_STATUS = {
+    "status": _STR,
+    "in_reply_to_id": _ID,
+    "quote_id": _ID,
+    "sensitive": _BOOL,
+    "spoiler_text": _STR,
+    # Private and direct ones are refused with a 422: every status here is public.
+    "visibility": {"type": "string", "enum": ["public", "unlisted", "private", "direct"]},
+}
+_STATUS_EDIT = {name: _STATUS[name] for name in ("status", "sensitive", "spoiler_text")}
+_MEDIA_ATTRIBUTES = {
+    "type": "array",
+    "items": _fields({"id": _ID, "description": _STR, "focus": _STR}, required=["id"]),
+}
+_PROFILE = {
+    "display_name": _STR,
+    "note": _STR,
+    "locked": _BOOL,
+    "bot": _BOOL,
+    "discoverable": _BOOL,
+}
+_SOURCE = {
+    "privacy": {"type": "string", "enum": ["public", "unlisted", "private"]},
+    "sensitive": _BOOL,
+    "language": _STR,
+}
+_PROFILE_FORM = (
+    _PROFILE
+    | {f"source[{name}]": kind for name, kind in _SOURCE.items()}
+    | {f"fields_attributes[{n}][{part}]": _STR for n in range(4) for part in ("name", "value")}
+)
+_REPORT = {
+    "account_id": _ID,
+    "comment": {"type": "string", "maxLength": 1000},
+    "category": {"type": "string", "enum": ["spam", "legal", "violation", "other"]},
+}
+_URI = {"type": "string", "format": "uri"}
+_APP = {"client_name": _STR, "redirect_uris": _URI, "scopes": _STR, "website": _URI}
+_MEDIA = {"description": _STR, "focus": _STR}
+_EMPTY = {"type": "object", "additionalProperties": False}
+_STATUS_ACTIONS = ("favourite", "unfavourite", "reblog", "unreblog", "bookmark", "unbookmark")
+RELATIONSHIP_ACTIONS = ("follow", "unfollow", "block", "unblock", "unmute")
+WRITES = {
+    ("/api/v1/apps", "POST"): Write(
+        {"200": _ref("CredentialApplication")},
+        _body(
+            # Several redirect URIs: one per line, or (JSON) a list.
+            _APP | {"redirect_uris": {"anyOf": [_URI, {"type": "array", "items": _URI}]}},
+            _APP,
+            required=["client_name", "redirect_uris"],
+        ),
+    ),
+    ("/api/v1/accounts/update_credentials", "PATCH"): Write(
+        {"200": _ref("CredentialAccount")},
+        _body(
+            _PROFILE
+            | {
+                "source": _fields(_SOURCE),
+                "fields_attributes": {"type": "array", "items": _fields({"name": _STR, "value": _STR})},
+            },
+            _PROFILE_FORM,
+            files={"avatar": _FILE, "header": _FILE},
+        ),
+    ),
+    **{
+        (f"/api/v1/accounts/{{id}}/{action}", "POST"): Write({"200": _ref("Relationship")})
+        for action in RELATIONSHIP_ACTIONS
+    },
+    ("/api/v1/accounts/{id}/mute", "POST"): Write(
+        {"200": _ref("Relationship")},
+        # duration in seconds, 0 for ever; notifications: mute theirs too.
+        _body({"notifications": _BOOL, "duration": {"type": "integer", "minimum": 0}}),
+    ),
+    ("/api/v1/reports", "POST"): Write(
+        {"200": _ref("Report")},
+        _body(_REPORT | {"status_ids": _IDS}, _REPORT | {"status_ids[]": _IDS}, required=["account_id"]),
+    ),
+    ("/api/v1/statuses", "POST"): Write(
+        {"200": _ref("Status")},
+        _body(_STATUS | {"media_ids": _IDS}, _STATUS | {"media_ids[]": _IDS}),
+    ),
+    ("/api/v1/statuses/{id}", "PUT"): Write(
+        {"200": _ref("Status")},
+        _body(
+            _STATUS_EDIT | {"media_ids": _IDS, "media_attributes": _MEDIA_ATTRIBUTES},
+            _STATUS_EDIT | {"media_ids[]": _IDS},
+        ),
+    ),
+    # The deleted status, with its `text` for "delete and redraft".
+    ("/api/v1/statuses/{id}", "DELETE"): Write({"200": _ref("Status")}),
+    **{(f"/api/v1/statuses/{{id}}/{action}", "POST"): Write({"200": _ref("Status")}) for action in _STATUS_ACTIONS},
+    ("/api/v1/markers", "POST"): Write(
+        {"200": _ref("Markers")},
+        _body(
+            {"home": _fields({"last_read_id": _ID}), "notifications": _fields({"last_read_id": _ID})},
+            {"home[last_read_id]": _ID, "notifications[last_read_id]": _ID},
+        ),
+    ),
+    ("/api/v1/notifications/clear", "POST"): Write({"200": _EMPTY}),
+    ("/api/v1/notifications/{id}/dismiss", "POST"): Write({"200": _EMPTY}),
+    # 202 while a worker processes the image (its URLs null), 200 when it is done.
+    ("/api/v2/media", "POST"): Write(
+        {"200": _ref("MediaAttachment"), "202": _ref("MediaAttachment")},
+        _body(_MEDIA, files={"file": _FILE}, required=["file"]),
+    ),
+    ("/api/v1/media", "POST"): Write(
+        {"200": _ref("MediaAttachment")}, _body(_MEDIA, files={"file": _FILE}, required=["file"])
+    ),
+    # Mastodon's lookup of an upload needs write:media, so it is here with the writes: 206
+    # while processing, 200 when done.
+    ("/api/v1/media/{id}", "GET"): Write({"200": _ref("MediaAttachment"), "206": _ref("MediaAttachment")}),
+    ("/api/v1/media/{id}", "PUT"): Write({"200": _ref("MediaAttachment")}, _body(_MEDIA)),
+}
+
+# A new status has text, images, or both.
+for _media_type, _images in (("application/json", "media_ids"), ("application/x-www-form-urlencoded", "media_ids[]")):
+    WRITES[("/api/v1/statuses", "POST")].body["content"][_media_type]["schema"]["anyOf"] = [
+        {"required": ["status"]},
+        {"required": [_images]},
+    ]
+
+
+def operation_of(path: str, method: str) -> Write | None:
+    """What the schema says of `method` on `path`: a read's entity and parameters, a write's
+    answers and body; None for what it leaves out."""
+    if method == "GET" and path in READS:
+        entity, _parameters = READS[path]
+        return Write({"200": entity})
+    return WRITES.get((path, method))
+
 
 class MastodonAutoSchema(AutoSchema):
-    """GETs of READS with their entity and parameters; anything else is left out."""
-
-    def _read(self):
-        return READS[self.path]
+    """The operations of READS and WRITES with their entities, parameters and bodies;
+    anything else is left out."""
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
-        if READS.get(path) is None or method != "GET":
+        if operation_of(path, method) is None:
             return None
         return super().get_operation(path, path_regex, path_prefix, method, registry)
 
@@ -211,18 +420,26 @@ class MastodonAutoSchema(AutoSchema):
         return self.view.__class__.__dict__.get("__doc__") or ""
 
     def get_operation_id(self):
-        # /api/v1/notifications and /api/v1/notifications/{id} would both be "…_retrieve".
-        return "mastodon" + re.sub(r"[^a-z0-9]+", "_", self.path.removeprefix("/api"))
+        # /api/v1/notifications and /api/v1/notifications/{id} would both be "…_retrieve";
+        # GET, PUT and DELETE /api/v1/statuses/{id} share a path.
+        name = "mastodon" + re.sub(r"[^a-z0-9]+", "_", self.path.removeprefix("/api"))
+        return name if self.method == "GET" else f"{name.rstrip('_')}_{self.method.lower()}"
 
     def _get_serializer(self):
-        return None  # the entities are dicts (api.mastodon.entities), described in READS
+        return None  # the entities are dicts (api.mastodon.entities), described here
 
     def get_override_parameters(self):
-        return self._read()[1]
+        return READS[self.path][1] if self.method == "GET" and self.path in READS else []
+
+    def _get_request_body(self, direction="request"):
+        return operation_of(self.path, self.method).body
 
     def _get_response_bodies(self, direction="response"):
-        schema = self._read()[0]
-        return {"200": {"content": {"application/json": {"schema": schema}}, "description": ""}}
+        answers = operation_of(self.path, self.method).answers
+        return {
+            code: {"content": {"application/json": {"schema": schema}}, "description": ""}
+            for code, schema in answers.items()
+        }
 
 
 class MastodonTokenScheme(OpenApiAuthenticationExtension):
@@ -234,7 +451,7 @@ class MastodonTokenScheme(OpenApiAuthenticationExtension):
 
 
 def add_mastodon_components(result, generator, request, public):
-    """The Mastodon entities the READS refer to, as components."""
+    """The Mastodon entities READS and WRITES refer to, as components."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for name, schema in COMPONENTS.items():
         schemas[f"Mastodon{name}"] = schema

@@ -72,5 +72,6 @@ urlpatterns = [
     path("v1/streaming", streaming.streaming, name="streaming"),
     re_path(r"^v1/streaming/(?P<stream>[a-z/]{1,40})$", streaming.streaming, name="streaming-stream"),
     # Every other /api/v1 or /api/v2 path: Mastodon's {"error": …} 404.
-    re_path(r"^.*$", not_found),
+    # [\s\S], not ".": a path with a line break in it is an unknown path too, not an HTML 404.
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -291,7 +291,10 @@ class AccountLookupApi(MastodonView):
 
     def get(self, request):
         acct = request.query_params.get("acct", "").lstrip("@").split("@")[0]
-        member = User.objects.filter(username__iexact=acct, is_active=True).first() if acct else None
+        # No username has a NUL in it, and PostgreSQL refuses one in a query's text.
+        member = (
+            User.objects.filter(username__iexact=acct, is_active=True).first() if acct and acct.isprintable() else None
+        )
         if member is None:
             raise NotFound("Record not found")
         return Response(account_of(member))
@@ -613,7 +616,8 @@ class TagTimelineApi(MastodonView):
     scopes = {"GET": "read:statuses"}
 
     def get(self, request, hashtag):
-        tag = Tag.objects.filter(name=tag_normalise(hashtag)).first()
+        # No tag has a NUL in it, and PostgreSQL refuses one in a query's text.
+        tag = Tag.objects.filter(name=tag_normalise(hashtag)).first() if "\x00" not in hashtag else None
         if tag is None:
             return paged([], {})
         posts = Post.objects.tagged(tag).for_reader(request.user, words=True)

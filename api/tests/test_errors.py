@@ -11,7 +11,19 @@ from posts.tests.factories import PostFactory
 
 @pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
 @pytest.mark.parametrize(
-    "path", ["/api/nothing", "/api/nothing/", "/api/users/abc", "/api/", "/api", "/api/users/1/x", "/api/users/-1"]
+    "path",
+    [
+        "/api/nothing",
+        "/api/nothing/",
+        "/api/users/abc",
+        "/api/",
+        "/api",
+        "/api/users/1/x",
+        "/api/users/-1",
+        # A line break in the path (found by the schemathesis run).
+        "/api/imports/abc%0A",
+        "/api/nothing%0A",
+    ],
 )
 def test_unknown_api_paths_are_json_404s_for_every_method(db, method, path):
     client = APIClient(enforce_csrf_checks=True)

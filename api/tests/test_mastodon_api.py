@@ -331,6 +331,29 @@ def test_odd_ids_are_a_404_never_a_500(alice, alice_masto, bad):
     assert alice_masto.get("/api/v1/timelines/home", {"max_id": bad, "since_id": bad}).status_code == 200
 
 
+def test_a_null_character_in_a_lookup_or_a_tag_finds_nothing(alice, alice_masto):
+    # Found by the schemathesis run on PostgreSQL, which refuses a NUL in a query (a 500).
+    response = alice_masto.get("/api/v1/accounts/lookup", {"acct": "ali\x00ce"})
+    assert response.status_code == 404 and response.json() == {"error": "Record not found"}
+    response = alice_masto.get("/api/v1/timelines/tag/te%00a")
+    assert response.status_code == 200 and response.json() == []
+
+
+def test_a_list_fields_errors_read_as_words(alice, alice_masto):
+    response = alice_masto.post(
+        "/api/v1/reports", {"account_id": str(alice.pk), "status_ids": ["1\x00"]}, format="json"
+    )
+    assert response.status_code == 422
+    assert response.json() == {"error": "status_ids: 0: Null characters are not allowed."}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing%0A", "/api/v1/statuses/1/nothing%0A", "/api/v2/%0A"])
+def test_an_unknown_path_with_a_line_break_is_a_json_404(alice_masto, path):
+    response = alice_masto.post(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
 def test_notifications_of_only_unknown_types_are_an_empty_list(alice, bob, alice_masto):
     post = post_create(author=alice, body="Tea?")
     post_like(member=bob, post=post)

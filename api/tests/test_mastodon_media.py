@@ -124,6 +124,17 @@ def test_an_upload_without_a_file_or_with_long_alt_text_is_refused(alice_masto, 
     assert MediaAttachment.objects.count() == 0 and _files(settings) == []
 
 
+def test_alt_text_with_a_null_character_is_refused_not_stored(alice_masto, settings):
+    # Found by the schemathesis run: PostgreSQL refuses a NUL in text (a 500).
+    refused = alice_masto.post(V2, {"file": images.jpeg(), "description": "a\x00b"}, format="multipart")
+    assert refused.status_code == 422 and refused.json() == {"error": "Null characters are not allowed."}
+    assert MediaAttachment.objects.count() == 0 and _files(settings) == []
+    entity = alice_masto.post(V2, {"file": images.jpeg(), "description": "A wall"}, format="multipart").json()
+    changed = alice_masto.put(f"{V1}/{entity['id']}", {"description": "a\x00b"}, format="json")
+    assert changed.status_code == 422
+    assert MediaAttachment.objects.get(pk=entity["id"]).description == "A wall"
+
+
 def test_damage_past_the_header_is_found_by_the_worker_and_shown(alice_masto, committing, settings):
     """The request reads the header and the end only; the worker decodes every pixel."""
     entity = upload(alice_masto, committing, images.corrupt_png()).json()

@@ -64,6 +64,17 @@ def test_a_report_with_statuses(alice_mastodon, alice, bob):
     assert (report.reason, report.comment, list(report.posts.all())) == ("spam", "Ads", [post])
 
 
+def test_a_reports_statuses_come_from_a_forms_status_ids_too(alice_mastodon, alice, bob):
+    # A form's list is status_ids[] (Mastodon.py, Tusky): it was dropped, the report made without them.
+    first, second = post_create(author=bob, body="Spam"), post_create(author=bob, body="More spam")
+    response = alice_mastodon.post(
+        reverse("mastodon:reports"), {"account_id": str(bob.pk), "status_ids[]": [str(first.pk), str(second.pk)]}
+    )
+    assert response.status_code == 200
+    assert sorted(response.json()["status_ids"]) == sorted([str(first.pk), str(second.pk)])
+    assert set(Report.objects.get().posts.all()) == {first, second}
+
+
 def test_a_report_of_yourself_or_of_others_statuses_is_refused(alice_mastodon, alice, bob, charlie):
     theirs = post_create(author=charlie, body="x")
     for body in [

@@ -95,6 +95,27 @@ def test_markers_and_the_unread_count(alice, bob, alice_masto):
     assert alice_masto.post("/api/v1/markers", {}).status_code == 422
 
 
+@pytest.mark.parametrize("body", ["-758142", "[1, 2]", '"home"', "null"])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("post", "/api/v1/markers"),
+        ("post", "/api/v1/statuses"),
+        ("put", "/api/v1/statuses/{post}"),
+        ("patch", "/api/v1/accounts/update_credentials"),
+        ("put", "/api/v1/media/1"),
+    ],
+)
+def test_a_json_body_that_is_not_an_object_is_a_422(alice, alice_masto, method, path, body):
+    # Found by the schemathesis run: the markers' view read fields off a number (a 500).
+    post = post_create(author=alice, body="Tea?")
+    response = getattr(alice_masto, method)(path.format(post=post.pk), body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json() == {"error": "The request body must be a JSON object or a form"}
+    post.refresh_from_db()
+    assert post.body == "Tea?"
+
+
 def test_instance_activity_counts_weeks(client, alice):
     cache.clear()
     post_create(author=alice, body="this week")

@@ -13,10 +13,13 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
 
+from api.mastodon.schema import RELATIONSHIP_ACTIONS
 from api.services import token_issue
 from api.tests.mastodon_helpers import token_for
 from messaging.models import Notice
+from posts.media import media_upload
 from posts.services import post_create
+from posts.tests import images
 from posts.tests.factories import PostFactory
 
 ENDPOINTS = {
@@ -69,7 +72,7 @@ ENDPOINTS = {
     ("/api/users/{id}/avatar", "put"),
     ("/api/users/{id}/header", "put"),
 }
-# The Mastodon API's read endpoints (api.mastodon.schema.READS); its writes are not in the schema yet.
+# The Mastodon API's read endpoints (api.mastodon.schema.READS) and its writes (WRITES).
 MASTODON_READS = {
     "/api/v1/instance",
     "/api/v2/instance",
@@ -104,7 +107,34 @@ MASTODON_READS = {
     "/api/v1/notifications/{id}",
     "/api/v2/search",
 }
-ENDPOINTS |= {(path, "get") for path in MASTODON_READS}
+MASTODON_WRITES = {
+    ("/api/v1/apps", "post"),
+    ("/api/v1/accounts/update_credentials", "patch"),
+    ("/api/v1/accounts/{id}/follow", "post"),
+    ("/api/v1/accounts/{id}/unfollow", "post"),
+    ("/api/v1/accounts/{id}/block", "post"),
+    ("/api/v1/accounts/{id}/unblock", "post"),
+    ("/api/v1/accounts/{id}/mute", "post"),
+    ("/api/v1/accounts/{id}/unmute", "post"),
+    ("/api/v1/reports", "post"),
+    ("/api/v1/statuses", "post"),
+    ("/api/v1/statuses/{id}", "put"),
+    ("/api/v1/statuses/{id}", "delete"),
+    ("/api/v1/statuses/{id}/favourite", "post"),
+    ("/api/v1/statuses/{id}/unfavourite", "post"),
+    ("/api/v1/statuses/{id}/reblog", "post"),
+    ("/api/v1/statuses/{id}/unreblog", "post"),
+    ("/api/v1/statuses/{id}/bookmark", "post"),
+    ("/api/v1/statuses/{id}/unbookmark", "post"),
+    ("/api/v1/markers", "post"),
+    ("/api/v1/notifications/clear", "post"),
+    ("/api/v1/notifications/{id}/dismiss", "post"),
+    ("/api/v2/media", "post"),
+    ("/api/v1/media", "post"),
+    ("/api/v1/media/{id}", "get"),  # needs write:media, as Mastodon's
+    ("/api/v1/media/{id}", "put"),
+}
+ENDPOINTS |= {(path, "get") for path in MASTODON_READS} | MASTODON_WRITES
 
 
 def test_every_endpoint_is_in_the_schema_with_its_shapes(anon_api, db):
@@ -120,6 +150,13 @@ def test_every_endpoint_is_in_the_schema_with_its_shapes(anon_api, db):
     assert set(components["securitySchemes"]) >= {"bearerAuth", "basicAuth"}
     assert "is_staff" not in components["schemas"]["UserUpdateRequest"]["properties"]
     assert components["schemas"]["PostCreateRequest"]["properties"]["body"]["maxLength"] == 280
+    # Mastodon's writes take JSON and forms, each in its own shape.
+    create = schema["paths"]["/api/v1/statuses"]["post"]["requestBody"]["content"]
+    assert "media_ids" in create["application/json"]["schema"]["properties"]
+    assert "media_ids[]" in create["application/x-www-form-urlencoded"]["schema"]["properties"]
+    profile = schema["paths"]["/api/v1/accounts/update_credentials"]["patch"]["requestBody"]["content"]
+    assert "avatar" in profile["multipart/form-data"]["schema"]["properties"]
+    assert "source[language]" in profile["application/x-www-form-urlencoded"]["schema"]["properties"]
 
 
 def test_the_docs_are_served_from_installed_packages(anon_api, db):
@@ -157,7 +194,10 @@ CHECKS = [
 ]
 
 
-def _fuzz(operation, mode, ids, member, headers, answered):
+BODY_IDS = {"in_reply_to_id", "quote_id", "account_id"}
+
+
+def _fuzz(operation, mode, ids, headers, answered):
     @given(case=operation.as_strategy(generation_mode=mode), pick=st.integers(min_value=0, max_value=2))
     @settings(max_examples=12, deadline=2000, suppress_health_check=list(HealthCheck), derandomize=True)
     def run(case, pick):
@@ -168,8 +208,15 @@ def _fuzz(operation, mode, ids, member, headers, answered):
         for name in ("tag", "hashtag"):
             if name in (case.path_parameters or {}) and pick < 2:
                 case.path_parameters[name] = "hello"
+        # And a status or an account that exists where a write's body names one, and
+        # mostly no random media ids (api/tests/test_mastodon_media.py attaches real ones).
+        if isinstance(case.body, dict) and ids and pick < 2:
+            for name in BODY_IDS & set(case.body):
+                case.body[name] = str(ids[min(pick, len(ids) - 1)])
+            for name in {"media_ids", "media_ids[]"} & set(case.body):
+                case.body[name] = []
         response = case.call_and_validate(headers=headers(), checks=CHECKS)
-        answered.add((operation.path, response.status_code))
+        answered.add((operation.path, operation.method.upper(), response.status_code))
 
     try:
         run()
@@ -183,7 +230,7 @@ def _takes_input(operation) -> bool:
     return bool(definition.get("parameters") or definition.get("requestBody"))
 
 
-def test_the_api_answers_as_its_schema_says(fuzz_target, alice, bob):
+def test_the_api_answers_as_its_schema_says(fuzz_target, alice, bob, charlie):
     # Operations one by one with plain Hypothesis (schemathesis's pytest fixture
     # loader does not work with this pytest): valid and invalid input, a few examples each.
     post = PostFactory(author=bob)
@@ -196,23 +243,67 @@ def test_the_api_answers_as_its_schema_says(fuzz_target, alice, bob):
         "v1/statuses": [post.pk],
         "v1/notifications": [notice.pk],
     }
+    # The Mastodon writes' own rows: alice's statuses to edit and to delete, her upload;
+    # follows, blocks and mutes aim at charlie (and alice herself), so that bob's posts
+    # stay readable to alice for the status writes.
+    doomed = PostFactory.create_batch(2, author=alice)
+    upload = media_upload(owner=alice, upload=images.jpeg(40, 30))
+    write_ids = {
+        ("/api/v1/statuses/{id}", "PUT"): [PostFactory(author=alice).pk, post.pk],
+        ("/api/v1/statuses/{id}", "DELETE"): [row.pk for row in doomed],
+        ("/api/v1/statuses", "POST"): [post.pk],
+        ("/api/v1/reports", "POST"): [bob.pk],
+        ("/api/v1/media/{id}", "GET"): [upload.pk],
+        ("/api/v1/media/{id}", "PUT"): [upload.pk],
+        **{
+            (f"/api/v1/accounts/{{id}}/{action}", "POST"): [charlie.pk, alice.pk]
+            for action in (*RELATIONSHIP_ACTIONS, "mute")
+        },
+    }
     # Own API: a live token each time (a generated DELETE /api/tokens may revoke the last
-    # one); Mastodon's: an OAuth token with every read scope.
-    mastodon = {"Authorization": f"Bearer {token_for(alice, scope='read').token}"}
+    # one); Mastodon's: an OAuth token with every read scope for the reads, and one with
+    # the write scopes too for the writes.
+    reader = {"Authorization": f"Bearer {token_for(alice, scope='read').token}"}
+    writer = {"Authorization": f"Bearer {token_for(alice, scope='read write follow').token}"}
     own = lambda: {"Authorization": f"Bearer {token_issue(user=alice)}"}  # noqa: E731
     operations = [result.ok() for result in fuzz_target.get_all_operations()]
     assert len(operations) == len(ENDPOINTS)
+
+    def mastodon_write(operation) -> bool:
+        return (operation.path, operation.method.lower()) in MASTODON_WRITES
+
+    # The reads run first, on the rows as the test made them; clearing the notifications
+    # comes last, after dismissing one of them.
+    operations.sort(key=lambda operation: (mastodon_write(operation), operation.path.endswith("/clear")))
     answered = set()
     for operation in operations:
         parts = operation.path.split("/")
         is_mastodon = parts[2] in ("v1", "v2")
         ids = real_ids.get("/".join(parts[2:4]) if is_mastodon else parts[2], [])
-        headers = (lambda: mastodon) if is_mastodon else own
+        headers = own
+        if mastodon_write(operation):
+            ids = write_ids.get((operation.path, operation.method.upper()), ids)
+            headers = lambda: writer  # noqa: E731
+        elif is_mastodon:
+            headers = lambda: reader  # noqa: E731
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            _fuzz(operation, mode, ids, alice, headers, answered)
-    # The token was good: the Mastodon reads were answered, not only refused.
-    ok = {path for path, status in answered if status == 200}
-    assert {"/api/v1/timelines/home", "/api/v1/accounts/{id}", "/api/v1/statuses/{id}/context", "/api/v2/search"} <= ok
+            _fuzz(operation, mode, ids, headers, answered)
+    # The tokens were good: the Mastodon reads and writes were answered, not only refused.
+    ok = {(path, method) for path, method, status in answered if status == 200}
+    reads = {"/api/v1/timelines/home", "/api/v1/accounts/{id}", "/api/v1/statuses/{id}/context", "/api/v2/search"}
+    assert {(path, "GET") for path in reads} <= ok
+    assert {
+        ("/api/v1/statuses", "POST"),
+        ("/api/v1/statuses/{id}", "PUT"),
+        ("/api/v1/statuses/{id}", "DELETE"),
+        ("/api/v1/statuses/{id}/favourite", "POST"),
+        ("/api/v1/accounts/{id}/mute", "POST"),
+        ("/api/v1/accounts/update_credentials", "PATCH"),
+        ("/api/v1/reports", "POST"),
+        ("/api/v1/apps", "POST"),
+        ("/api/v1/notifications/{id}/dismiss", "POST"),
+        ("/api/v1/media/{id}", "PUT"),
+    } <= ok
 
 
 def test_the_schema_is_valid_openapi_without_warnings(db, tmp_path):
