@@ -393,6 +393,7 @@ class StatusCreateSerializer(serializers.Serializer):
     visibility = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     spoiler_text = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
     sensitive = serializers.BooleanField(required=False, allow_null=True, default=False)
+    scheduled_at = serializers.CharField(required=False, allow_null=True, allow_blank=True)
 
     def validate_status(self, text):
         if grapheme_length(text) > settings.POST_MAX_LENGTH:
@@ -411,7 +412,16 @@ class StatusCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError("This server publishes public statuses only")
         return value
 
+    def validate_scheduled_at(self, value):
+        # Published at once instead, it would go out before its author meant it to.
+        if value:
+            raise serializers.ValidationError("This server does not schedule statuses")
+        return value
+
     def validate(self, data):
+        # A poll would be published as its question alone.
+        if any(key == "poll" or key.startswith("poll[") for key in self.initial_data):
+            raise serializers.ValidationError({"poll": ["This server has no polls"]})
         # Text may be left out when images carry the status (media_ids, read by media_ids_of).
         if not data["status"].strip() and not self.context.get("has_media"):
             raise serializers.ValidationError({"status": ["Text can't be blank"]})

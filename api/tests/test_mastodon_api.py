@@ -200,6 +200,15 @@ def test_statuses_refuse_bad_input(alice, bob, alice_masto, settings):
     assert too_long.status_code == 422 and "too long" in too_long.json()["error"]
     assert alice_masto.post("/api/v1/statuses", {"status": ""}).status_code == 422
     assert alice_masto.post("/api/v1/statuses", {"status": "hi", "visibility": "direct"}).status_code == 422
+    # A scheduled status or a poll is refused, not published at once or as its question alone.
+    later = alice_masto.post("/api/v1/statuses", {"status": "later", "scheduled_at": "2030-01-01T00:00:00Z"})
+    assert later.status_code == 422 and "schedule" in later.json()["error"]
+    poll_form = {"status": "tea?", "poll[options][]": ["yes", "no"], "poll[expires_in]": "3600"}
+    assert alice_masto.post("/api/v1/statuses", poll_form).status_code == 422
+    poll_json = {"status": "tea?", "poll": {"options": ["yes", "no"], "expires_in": 3600}}
+    refused = alice_masto.post("/api/v1/statuses", poll_json, format="json")
+    assert refused.status_code == 422 and "polls" in refused.json()["error"]
+    assert not Post.objects.filter(body__in=["later", "tea?"]).exists()
     gone = post_create(author=bob, body="gone")
     post_delete(post=gone)
     assert alice_masto.post("/api/v1/statuses", {"status": "hi", "in_reply_to_id": gone.pk}).status_code == 404
