@@ -197,6 +197,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+    # No JIT: the timelines' planned cost passes jit_above_cost, and compiling their
+    # expressions took far longer than running them (pages are short queries).
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
 # Redis when REDIS_URL is set; otherwise a file cache that all local processes share.
 REDIS_URL = env.str("REDIS_URL", default="")

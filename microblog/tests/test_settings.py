@@ -187,3 +187,14 @@ def test_start_up_creates_the_data_and_queue_folders(tmp_path):
     code, out = load_settings(tmp_path, "''", DEBUG="true", DATA_DIR=str(data_dir))
     assert code == 0, out
     assert (data_dir / "queue" / "messages").is_dir() and (data_dir / "queue" / "control").is_dir()
+
+
+def test_postgresql_connections_run_without_jit(db):
+    # Compiling the timelines' queries took far longer than running them (bench: home).
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
