@@ -41,15 +41,18 @@ class Listener:
         self.buffer = buffer
         self.closed = False
 
+    def hides(self, event: Event) -> bool:
+        # `hidden`: the author:<id> topics of members the member's pages leave out (blocks
+        # either way, mutes), so that "N new posts" counts only what a click would show.
+        return not self.hidden.isdisjoint(event.topics)
+
     def wants(self, event: Event) -> bool:
         if event.user_id is not None:
             return event.user_id == self.user_id
-        # `hidden`: the author:<id> topics of members the member's pages leave out (blocks
-        # either way, mutes), so that "N new posts" counts only what a click would show.
-        return not self.topics.isdisjoint(event.topics) and self.hidden.isdisjoint(event.topics)
+        return not self.topics.isdisjoint(event.topics) and not self.hides(event)
 
     def offer(self, event: Event) -> None:
-        if self.closed or not self.hidden.isdisjoint(event.topics):
+        if self.closed or self.hides(event):
             return
         if self.queue.qsize() >= self.buffer:
             logger.info("Stream of member %s dropped: it fell %d events behind", self.user_id, self.buffer)
