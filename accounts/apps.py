@@ -7,8 +7,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
-        # Register the tasks with Celery before anything finalizes the app.
-        from accounts import tasks  # noqa: F401
+        # Register the tasks with Celery before anything finalizes the app, and the
+        # receivers that keep each member's who-to-follow picks current.
+        from accounts import suggestions, tasks  # noqa: F401
         from accounts.converters import UsernameConverter
 
         # Used as <username:username> by every app's URLs.

@@ -717,6 +717,8 @@ FRONT_DOOR_POSTS = env.int("FRONT_DOOR_POSTS", default=10)
 TRENDS_CACHE_SECONDS = env.int("TRENDS_CACHE_SECONDS", default=300)
 # Seconds the who-to-follow candidates (accounts.suggestions) stay cached: counted at most this often.
 SUGGESTIONS_CACHE_SECONDS = env.int("SUGGESTIONS_CACHE_SECONDS", default=600)
+# Seconds a member's own picks among them stay cached (a follow, block or mute forgets them at once).
+SUGGESTION_PICKS_CACHE_SECONDS = env.int("SUGGESTION_PICKS_CACHE_SECONDS", default=120)
 # Seconds between two writes of a member's "last seen" time.
 LAST_SEEN_INTERVAL = env.int("LAST_SEEN_INTERVAL", default=60)
 # Seconds between two polls of the navbar's notifications (unread badge, job progress).
