@@ -200,6 +200,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: the timelines' planned cost passes jit_above_cost, and compiling their
     # expressions took far longer than running them (pages are short queries).
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # Prepared statements: psycopg sends the parameters apart from the SQL (server-side
+    # binding) and prepares a query the second time a connection runs it, so PostgreSQL
+    # plans a timeline's large query once per connection, not on every page. Off for a
+    # pooler that cannot keep them (PgBouncer before 1.21 in transaction mode).
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
 
 # Redis when REDIS_URL is set; otherwise a file cache that all local processes share.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -198,3 +198,30 @@ def test_postgresql_connections_run_without_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_postgresql_prepares_a_query_a_connection_repeats(db):
+    # Planning the home timeline's query took as long as running it (bench: home).
+    from django.db import connection
+
+    from accounts.models import User
+
+    if connection.vendor != "postgresql":
+        return
+    for _ in range(3):
+        list(User.objects.filter(username="nobody-prepared").values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any("nobody-prepared" not in text and '"accounts_user"."username" = $1' in text for text in statements)
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler(tmp_path):
+    url = "postgres://u:p@db.internal:5432/microblog"
+    options = "s.DATABASES['default']['OPTIONS'].get('server_side_binding')"
+    code, out = load_settings(tmp_path, options, DATABASE_URL=url, DEBUG="true")
+    assert code == 0, out
+    assert out.splitlines()[-1] == "True"
+    code, out = load_settings(tmp_path, options, DATABASE_URL=url, DEBUG="true", DATABASE_PREPARED_STATEMENTS="false")
+    assert code == 0, out
+    assert out.splitlines()[-1] == "None"
