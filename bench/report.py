@@ -90,14 +90,30 @@ def evaluate(rows: list[dict]) -> list[dict]:
 
 
 def format_table(rows: list[dict]) -> str:
-    header = ("endpoint", "req/s", "p50 ms", "p99 ms", "errors", "queries", "sql ms", "% ceiling", "target", "met")
+    header = (
+        "endpoint",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "queries",
+        "sql ms",
+        "app cpu ms",
+        "db cpu ms",
+        "% ceiling",
+        "target",
+        "met",
+    )
     lines = []
+
+    def figure(value):
+        return "" if value is None else f"{value:.1f}"
+
     for row in rows:
         # One decimal: 49.6% must not read as a met 50%.
         share = "" if row.get("share") is None else f"{row['share']:.1%}"
         met = {True: "yes", False: "NO", None: ""}[row.get("met")]
         queries = "" if row.get("queries") is None else str(row["queries"])
-        sql_ms = "" if row.get("sql_ms") is None else f"{row['sql_ms']:.1f}"
         target = ", ".join(check["target"] for check in row.get("targets", []))
         lines.append(
             (
@@ -107,7 +123,9 @@ def format_table(rows: list[dict]) -> str:
                 f"{row['p99_ms']:.1f}",
                 str(row["errors"]),
                 queries,
-                sql_ms,
+                figure(row.get("sql_ms")),
+                figure(row.get("app_cpu_ms")),
+                figure(row.get("db_cpu_ms")),
                 share,
                 target,
                 met,
@@ -118,7 +136,7 @@ def format_table(rows: list[dict]) -> str:
     def render(cells):
         # Names and targets left-aligned, figures right-aligned.
         return "  ".join(
-            cell.ljust(width) if i in (0, 8, 9) else cell.rjust(width)
+            cell.ljust(width) if i in (0, 10, 11) else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 

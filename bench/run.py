@@ -294,15 +294,61 @@ def check_endpoints(endpoints: list[dict], headers: dict, port: int):
             raise BenchError(f"{endpoint['name']} ({endpoint['path']}) answered {status}, not 200.")
 
 
-def time_endpoints(endpoints: list[dict], headers: dict, options) -> list[dict]:
-    """wrk on each endpoint in turn: a warm-up, then the measured run."""
+def _cpu_seconds(pids) -> float:
+    """User plus system CPU time of the processes `pids` (Linux /proc; 0 for one gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            # Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _processes(*, parent: int | None = None, command: str | None = None) -> list[int]:
+    """The pids whose parent is `parent` or whose command name is `command`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            name, rest = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        if (parent is not None and int(rest.split()[1]) == parent) or name == command:
+            found.append(int(entry.name))
+    return found
+
+
+def cpu_meters(server_pid: int) -> dict:
+    """What to read the CPU time of: the gunicorn workers ("app") and, on PostgreSQL on this
+    machine, the server's processes ("db"). CPU time per request does not depend on how
+    wrk's few connections happened to fall on the workers, as req/s and latency do."""
+    from django.db import connection
+
+    meters = {"app": _processes(parent=server_pid)}
+    if connection.vendor == "postgresql":
+        meters["db"] = _processes(command="postgres")
+    return meters
+
+
+def time_endpoints(endpoints: list[dict], headers: dict, options, meters: dict | None = None) -> list[dict]:
+    """wrk on each endpoint in turn: a warm-up, then the measured run, with the server's
+    CPU time per request (milliseconds) when `meters` names its processes."""
     rows = []
     load = {"connections": options.connections, "threads": options.threads}
+    meters = meters or {}
     for endpoint in endpoints:
         url = f"http://{HOST}:{options.port}{endpoint['path']}"
         if options.warmup:
             run_wrk(url, headers[endpoint["auth"]], seconds=options.warmup, **load)
+        before = {name: _cpu_seconds(pids) for name, pids in meters.items()}
         figures = measure(run_wrk(url, headers[endpoint["auth"]], seconds=options.duration, **load))
+        for name, pids in meters.items():
+            spent = _cpu_seconds(pids) - before[name]
+            figures[f"{name}_cpu_ms"] = spent * 1000 / figures["requests"] if figures["requests"] else None
         rows.append({"name": endpoint["name"], "path": endpoint["path"], **figures})
         print(f"  {endpoint['name']}: {figures['rps']:.1f} req/s, p50 {figures['p50_ms']:.1f} ms", flush=True)
     return rows
@@ -328,7 +374,7 @@ def benchmark(options, data_dir: Path) -> dict:
     try:
         check_endpoints(endpoints, headers, options.port)
         load_before = os.getloadavg()
-        rows = time_endpoints(endpoints, headers, options)
+        rows = time_endpoints(endpoints, headers, options, cpu_meters(server.pid))
     finally:
         stop_server(server)
 

@@ -4,7 +4,11 @@ with. No figure of the site is asserted here."""
 
 import http.server
 import json
+import os
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 
@@ -71,14 +75,35 @@ def test_without_a_ceiling_no_share_is_claimed():
 
 
 def test_the_table_has_one_line_per_endpoint_with_every_column():
-    table = report.format_table(report.evaluate([row("ceiling", 1000), row("home", 200, p50=40)]))
+    home = {**row("home", 200, p50=40), "app_cpu_ms": 7.25, "db_cpu_ms": 2.0}
+    table = report.format_table(report.evaluate([row("ceiling", 1000), home]))
     lines = table.splitlines()
     assert lines[0].split() == [
-        *("endpoint", "req/s", "p50", "ms", "p99", "ms", "errors", "queries", "sql", "ms", "%", "ceiling"),
-        *("target", "met"),
+        *("endpoint", "req/s", "p50", "ms", "p99", "ms", "errors", "queries", "sql", "ms"),
+        *("app", "cpu", "ms", "db", "cpu", "ms", "%", "ceiling", "target", "met"),
     ]
+    # A run without CPU figures (another machine than Linux) leaves those cells empty.
     assert lines[2].split() == ["ceiling", "1000.0", "10.0", "30.0", "0", "4", "1.2", "100.0%"]
-    assert lines[3].split() == ["home", "200.0", "40.0", "120.0", "0", "4", "1.2", "20.0%", "p50<30ms,", ">=25%", "NO"]
+    assert lines[3].split() == [
+        *("home", "200.0", "40.0", "120.0", "0", "4", "1.2", "7.2", "2.0", "20.0%", "p50<30ms,", ">=25%", "NO")
+    ]
+
+
+def test_cpu_time_is_read_for_the_processes_named():
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        assert busy.pid in run._processes(parent=os.getpid())
+        start = run._cpu_seconds([busy.pid])
+        # A busy machine gives it less than a core: wait until it has spent some, within reason.
+        deadline = time.monotonic() + 10
+        while run._cpu_seconds([busy.pid]) - start < 0.2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert run._cpu_seconds([busy.pid]) - start >= 0.2
+    finally:
+        busy.kill()
+        busy.wait()
+    # A process that is gone counts for nothing rather than failing the run.
+    assert run._cpu_seconds([busy.pid]) == 0
 
 
 def test_two_runs_compare_endpoint_by_endpoint():
