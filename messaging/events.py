@@ -28,7 +28,7 @@ from functools import cached_property, partial
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import DatabaseError, OperationalError, close_old_connections, connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +139,11 @@ class RedisLogReader:
 class DatabaseEventLog:
     # Prune the table once in this many appends.
     PRUNE_EVERY = 200
+    # A write that meets SQLite's lock while the stream service reads the table ("database
+    # table is locked": a shared cache applies no busy timeout) tries again, a little later
+    # each time, before the event is given up.
+    APPEND_ATTEMPTS = 5
+    LOCKED_RETRY_SECONDS = 0.05
 
     def __init__(self, maxlen: int, poll_seconds: float):
         self.maxlen, self.poll_seconds = maxlen, poll_seconds
@@ -146,9 +151,16 @@ class DatabaseEventLog:
     def append(self, event: Event) -> None:
         from messaging.models import StreamEvent
 
-        row = StreamEvent.objects.create(
-            name=event.name, user_id=event.user_id, topics=list(event.topics), data=event.data
-        )
+        for attempt in range(1, self.APPEND_ATTEMPTS + 1):
+            try:
+                row = StreamEvent.objects.create(
+                    name=event.name, user_id=event.user_id, topics=list(event.topics), data=event.data
+                )
+                break
+            except OperationalError as error:
+                if "locked" not in str(error) or attempt == self.APPEND_ATTEMPTS:
+                    raise
+                time.sleep(self.LOCKED_RETRY_SECONDS * attempt)
         if row.pk % self.PRUNE_EVERY == 0:
             StreamEvent.objects.filter(pk__lte=row.pk - self.maxlen).delete()
 

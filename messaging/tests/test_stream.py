@@ -396,3 +396,47 @@ def test_an_event_is_rendered_once_for_all_its_streams_and_a_backlog_goes_in_one
     assert len(set(chunks)) == 1 and chunks[0].count("event: post\n") == 3
     assert chunks[0].startswith('id: 0-0\nevent: post\ndata: {"id":0}\n\n')
     assert hub.count() == 0
+
+
+def test_the_database_log_writes_again_when_sqlite_says_the_table_is_locked(db, monkeypatch):
+    from django.db import OperationalError
+
+    from messaging.models import StreamEvent
+
+    log = events.DatabaseEventLog(100, 0.02)
+    monkeypatch.setattr(events.DatabaseEventLog, "LOCKED_RETRY_SECONDS", 0)
+    event = Event(id="", name="post", data={"id": 1}, user_id=None, topics=("public",))
+    create, tries = StreamEvent.objects.create, []
+
+    def locked_twice(**fields):
+        tries.append(fields["name"])
+        if len(tries) <= 2:
+            # What a SQLite shared cache answers while the stream service reads the table.
+            raise OperationalError("database table is locked")
+        return create(**fields)
+
+    monkeypatch.setattr(StreamEvent.objects, "create", locked_twice)
+    log.append(event)
+    assert tries == ["post", "post", "post"]
+    assert StreamEvent.objects.filter(name="post").count() == 1
+
+    def broken(**fields):
+        tries.append(fields["name"])
+        raise OperationalError("no such table: messaging_streamevent")
+
+    # Any other error is not tried again; a lock that outlasts every attempt gives up too.
+    tries.clear()
+    monkeypatch.setattr(StreamEvent.objects, "create", broken)
+    with pytest.raises(OperationalError):
+        log.append(event)
+    assert len(tries) == 1
+
+    def always_locked(**fields):
+        tries.append(fields["name"])
+        raise OperationalError("database table is locked")
+
+    tries.clear()
+    monkeypatch.setattr(StreamEvent.objects, "create", always_locked)
+    with pytest.raises(OperationalError):
+        log.append(event)
+    assert len(tries) == events.DatabaseEventLog.APPEND_ATTEMPTS
