@@ -28,7 +28,14 @@ from functools import cached_property, partial
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, close_old_connections, connection, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +77,11 @@ def event_key(event_id: str) -> tuple[int, int] | None:
 
 
 class LogUnavailable(Exception):
-    """The event log (Redis) cannot be reached."""
+    """The event log (Redis, or the database's table) cannot be read or written."""
+
+
+class LogLocked(LogUnavailable):
+    """SQLite refused a read of the log's table for a moment: a writer holds it."""
 
 
 class RedisEventLog:
@@ -184,7 +195,10 @@ class DatabaseLogReader:
             newest = await self._rows(None, 1, newest=True)
             last_id = newest[0].id if newest else "0"
         while True:
-            events = await self._rows(last_id, 1000, newest=False)
+            try:
+                events = await self._rows(last_id, 1000, newest=False)
+            except LogLocked:
+                events = []  # nothing new yet: the next poll looks again
             if events or time.monotonic() >= deadline:
                 return events
             await asyncio.sleep(self.log.poll_seconds)
@@ -196,14 +210,21 @@ class DatabaseLogReader:
     def _rows(self, after: str | None, limit: int, *, newest: bool) -> list[Event]:
         from messaging.models import StreamEvent
 
-        release_database()
-        rows = StreamEvent.objects.order_by("-id" if newest else "id")
-        if after is not None:
-            rows = rows.filter(pk__gt=int(after.split("-")[0]))
-        return [
-            Event(id=str(row.pk), name=row.name, data=row.data, user_id=row.user_id, topics=tuple(row.topics))
-            for row in rows[:limit]
-        ]
+        try:
+            release_database()
+            rows = StreamEvent.objects.order_by("-id" if newest else "id")
+            if after is not None:
+                rows = rows.filter(pk__gt=int(after.split("-")[0]))
+            return [
+                Event(id=str(row.pk), name=row.name, data=row.data, user_id=row.user_id, topics=tuple(row.topics))
+                for row in rows[:limit]
+            ]
+        except (DatabaseError, InterfaceError) as error:
+            # As the hub takes a Redis outage (it retries), not as a crash that ends it: a
+            # database that went away or, on SQLite, a table locked by a writer for a moment.
+            if isinstance(error, OperationalError) and "locked" in str(error):
+                raise LogLocked(str(error)) from error
+            raise LogUnavailable(str(error)) from error
 
 
 def release_database() -> None:

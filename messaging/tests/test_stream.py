@@ -440,3 +440,34 @@ def test_the_database_log_writes_again_when_sqlite_says_the_table_is_locked(db, 
     with pytest.raises(OperationalError):
         log.append(event)
     assert len(tries) == events.DatabaseEventLog.APPEND_ATTEMPTS
+
+
+def test_the_database_log_reader_waits_out_a_locked_table_and_reports_a_lost_database(db, monkeypatch):
+    from django.db import InterfaceError, OperationalError
+
+    from messaging.models import StreamEvent
+
+    log = events.DatabaseEventLog(100, 0.01)
+    first = StreamEvent.objects.create(name="post", topics=["public"], data={"id": 1})
+    order_by, reads = StreamEvent.objects.order_by, []
+
+    def locked_once(*fields):
+        reads.append(fields)
+        if len(reads) == 1:
+            raise OperationalError("database table is locked")
+        return order_by(*fields)
+
+    monkeypatch.setattr(StreamEvent.objects, "order_by", locked_once)
+    reader = log.reader()
+    # The hub's read polls again instead of ending (it used to end the hub: no stream got
+    # another event until the service restarted).
+    found = async_to_sync(reader.read_after)(str(first.pk - 1), 2)
+    assert [event.data for event in found] == [{"id": 1}] and len(reads) == 2
+
+    def gone(*fields):
+        raise InterfaceError("connection already closed")
+
+    # A database that went away is an outage the hub waits out, as it does Redis's.
+    monkeypatch.setattr(StreamEvent.objects, "order_by", gone)
+    with pytest.raises(events.LogUnavailable):
+        async_to_sync(reader.read_after)(str(first.pk), 0.05)
