@@ -294,17 +294,23 @@ def check_endpoints(endpoints: list[dict], headers: dict, port: int):
             raise BenchError(f"{endpoint['name']} ({endpoint['path']}) answered {status}, not 200.")
 
 
-def _cpu_seconds(pids) -> float:
-    """User plus system CPU time of the processes `pids` (Linux /proc; 0 for one gone)."""
-    total = 0
+def _cpu_seconds(pids) -> dict[int, float]:
+    """User plus system CPU seconds of each of the processes `pids` that still runs (Linux /proc)."""
+    spent = {}
     for pid in pids:
         try:
             # Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+        spent[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return spent
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two readings: what each process running at the second one spent
+    since the first (all of it for one started in between; one that ended is not counted)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def _processes(*, parent: int | None = None, command: str | None = None) -> list[int]:
@@ -323,14 +329,15 @@ def _processes(*, parent: int | None = None, command: str | None = None) -> list
 
 
 def cpu_meters(server_pid: int) -> dict:
-    """What to read the CPU time of: the gunicorn workers ("app") and, on PostgreSQL on this
-    machine, the server's processes ("db"). CPU time per request does not depend on how
-    wrk's few connections happened to fall on the workers, as req/s and latency do."""
+    """What to read the CPU time of, found again at each reading (database connections come
+    and go): the gunicorn workers ("app") and, on PostgreSQL on this machine, the server's
+    processes ("db"). CPU time per request does not depend on how wrk's few connections
+    happened to fall on the workers, as req/s and latency do."""
     from django.db import connection
 
-    meters = {"app": _processes(parent=server_pid)}
+    meters = {"app": lambda: _processes(parent=server_pid)}
     if connection.vendor == "postgresql":
-        meters["db"] = _processes(command="postgres")
+        meters["db"] = lambda: _processes(command="postgres")
     return meters
 
 
@@ -344,10 +351,10 @@ def time_endpoints(endpoints: list[dict], headers: dict, options, meters: dict |
         url = f"http://{HOST}:{options.port}{endpoint['path']}"
         if options.warmup:
             run_wrk(url, headers[endpoint["auth"]], seconds=options.warmup, **load)
-        before = {name: _cpu_seconds(pids) for name, pids in meters.items()}
+        before = {name: _cpu_seconds(pids()) for name, pids in meters.items()}
         figures = measure(run_wrk(url, headers[endpoint["auth"]], seconds=options.duration, **load))
         for name, pids in meters.items():
-            spent = _cpu_seconds(pids) - before[name]
+            spent = cpu_spent(before[name], _cpu_seconds(pids()))
             figures[f"{name}_cpu_ms"] = spent * 1000 / figures["requests"] if figures["requests"] else None
         rows.append({"name": endpoint["name"], "path": endpoint["path"], **figures})
         print(f"  {endpoint['name']}: {figures['rps']:.1f} req/s, p50 {figures['p50_ms']:.1f} ms", flush=True)

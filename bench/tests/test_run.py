@@ -96,14 +96,19 @@ def test_cpu_time_is_read_for_the_processes_named():
         start = run._cpu_seconds([busy.pid])
         # A busy machine gives it less than a core: wait until it has spent some, within reason.
         deadline = time.monotonic() + 10
-        while run._cpu_seconds([busy.pid]) - start < 0.2 and time.monotonic() < deadline:
+        while run.cpu_spent(start, run._cpu_seconds([busy.pid])) < 0.2 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert run._cpu_seconds([busy.pid]) - start >= 0.2
+        assert run.cpu_spent(start, run._cpu_seconds([busy.pid])) >= 0.2
     finally:
         busy.kill()
         busy.wait()
-    # A process that is gone counts for nothing rather than failing the run.
-    assert run._cpu_seconds([busy.pid]) == 0
+    # A process that is gone is left out of a reading rather than failing the run.
+    assert run._cpu_seconds([busy.pid]) == {}
+
+
+def test_cpu_spent_counts_processes_started_between_readings_and_never_goes_negative():
+    # 1 ended (its last seconds are lost, not subtracted), 2 ran on, 3 started in between.
+    assert run.cpu_spent({1: 5.0, 2: 1.0}, {2: 1.5, 3: 0.25}) == 0.75
 
 
 def test_two_runs_compare_endpoint_by_endpoint():
