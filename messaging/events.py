@@ -28,14 +28,7 @@ from functools import cached_property, partial
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import (
-    DatabaseError,
-    InterfaceError,
-    OperationalError,
-    close_old_connections,
-    connection,
-    transaction,
-)
+from django.db import DatabaseError, Error, OperationalError, close_old_connections, connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +75,12 @@ class LogUnavailable(Exception):
 
 class LogLocked(LogUnavailable):
     """SQLite refused a read of the log's table for a moment: a writer holds it."""
+
+
+def _locked(error: Exception) -> bool:
+    """SQLite's "database (table) is locked": another connection holds the table for a moment
+    (a shared cache applies no busy timeout)."""
+    return isinstance(error, OperationalError) and "locked" in str(error)
 
 
 class RedisEventLog:
@@ -169,7 +168,7 @@ class DatabaseEventLog:
                 )
                 break
             except OperationalError as error:
-                if "locked" not in str(error) or attempt == self.APPEND_ATTEMPTS:
+                if not _locked(error) or attempt == self.APPEND_ATTEMPTS:
                     raise
                 time.sleep(self.LOCKED_RETRY_SECONDS * attempt)
         if row.pk % self.PRUNE_EVERY == 0:
@@ -219,10 +218,10 @@ class DatabaseLogReader:
                 Event(id=str(row.pk), name=row.name, data=row.data, user_id=row.user_id, topics=tuple(row.topics))
                 for row in rows[:limit]
             ]
-        except (DatabaseError, InterfaceError) as error:
+        except Error as error:
             # As the hub takes a Redis outage (it retries), not as a crash that ends it: a
             # database that went away or, on SQLite, a table locked by a writer for a moment.
-            if isinstance(error, OperationalError) and "locked" in str(error):
+            if _locked(error):
                 raise LogLocked(str(error)) from error
             raise LogUnavailable(str(error)) from error
 

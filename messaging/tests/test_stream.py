@@ -408,35 +408,31 @@ def test_the_database_log_writes_again_when_sqlite_says_the_table_is_locked(db, 
     event = Event(id="", name="post", data={"id": 1}, user_id=None, topics=("public",))
     create, tries = StreamEvent.objects.create, []
 
-    def locked_twice(**fields):
-        tries.append(fields["name"])
-        if len(tries) <= 2:
-            # What a SQLite shared cache answers while the stream service reads the table.
-            raise OperationalError("database table is locked")
-        return create(**fields)
+    def failing(message, times):
+        """StreamEvent.objects.create raising OperationalError(message) `times` times, then writing."""
 
-    monkeypatch.setattr(StreamEvent.objects, "create", locked_twice)
+        def attempt(**fields):
+            tries.append(fields["name"])
+            if len(tries) <= times:
+                raise OperationalError(message)
+            return create(**fields)
+
+        monkeypatch.setattr(StreamEvent.objects, "create", attempt)
+        tries.clear()
+
+    # What a SQLite shared cache answers while the stream service reads the table.
+    failing("database table is locked", 2)
     log.append(event)
     assert tries == ["post", "post", "post"]
     assert StreamEvent.objects.filter(name="post").count() == 1
 
-    def broken(**fields):
-        tries.append(fields["name"])
-        raise OperationalError("no such table: messaging_streamevent")
-
     # Any other error is not tried again; a lock that outlasts every attempt gives up too.
-    tries.clear()
-    monkeypatch.setattr(StreamEvent.objects, "create", broken)
+    failing("no such table: messaging_streamevent", 1)
     with pytest.raises(OperationalError):
         log.append(event)
     assert len(tries) == 1
 
-    def always_locked(**fields):
-        tries.append(fields["name"])
-        raise OperationalError("database table is locked")
-
-    tries.clear()
-    monkeypatch.setattr(StreamEvent.objects, "create", always_locked)
+    failing("database table is locked", events.DatabaseEventLog.APPEND_ATTEMPTS)
     with pytest.raises(OperationalError):
         log.append(event)
     assert len(tries) == events.DatabaseEventLog.APPEND_ATTEMPTS
