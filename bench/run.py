@@ -294,16 +294,23 @@ def check_endpoints(endpoints: list[dict], headers: dict, port: int):
             raise BenchError(f"{endpoint['name']} ({endpoint['path']}) answered {status}, not 200.")
 
 
+def _stat(pid) -> tuple[str, list[str]] | None:
+    """A process's command name and the fields of /proc/<pid>/stat after it (Linux), or None
+    once it has ended. After the name, the parent pid is field 1, utime and stime 11 and 12."""
+    try:
+        name, rest = Path(f"/proc/{pid}/stat").read_text().split(" (", 1)[1].rsplit(")", 1)
+    except (OSError, ValueError):
+        return None
+    return name, rest.split()
+
+
 def _cpu_seconds(pids) -> dict[int, float]:
-    """User plus system CPU seconds of each of the processes `pids` that still runs (Linux /proc)."""
+    """User plus system CPU seconds of each of the processes `pids` that still runs."""
     spent = {}
     for pid in pids:
-        try:
-            # Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        spent[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        if (stat := _stat(pid)) is not None:
+            fields = stat[1]
+            spent[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return spent
 
 
@@ -317,14 +324,10 @@ def _processes(*, parent: int | None = None, command: str | None = None) -> list
     """The pids whose parent is `parent` or whose command name is `command`."""
     found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            name, rest = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
-        except (OSError, ValueError):
-            continue
-        if (parent is not None and int(rest.split()[1]) == parent) or name == command:
-            found.append(int(entry.name))
+        if entry.name.isdigit() and (stat := _stat(entry.name)) is not None:
+            name, fields = stat
+            if (parent is not None and int(fields[1]) == parent) or name == command:
+                found.append(int(entry.name))
     return found
 
 
